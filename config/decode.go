@@ -1,0 +1,285 @@
+package config
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// decoder fills a typed value from a YAML syntax tree. Unlike a plain
+// unmarshal it keeps going after an error, so one run reports every unknown
+// key and wrong type with its line, and it records the line of every path
+// for the checks that come after decoding.
+type decoder struct {
+	ps      *problems
+	lines   map[string]int
+	anchors map[string]ast.Node
+}
+
+var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+func lineOf(n ast.Node) int {
+	if n == nil || n.GetToken() == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
+}
+
+// resolve unwraps anchors, aliases and tags to the node that holds data.
+func (d *decoder) resolve(n ast.Node) ast.Node {
+	for i := 0; i < 16 && n != nil; i++ {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			d.anchors[v.Name.String()] = v.Value
+			n = v.Value
+		case *ast.AliasNode:
+			target, ok := d.anchors[v.Value.String()]
+			if !ok {
+				return n
+			}
+			n = target
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+func (d *decoder) decode(path string, n ast.Node, v reflect.Value) {
+	n = d.resolve(n)
+	if n == nil {
+		return
+	}
+	if _, isNull := n.(*ast.NullNode); isNull {
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.decode(path, n, v.Elem())
+		return
+	}
+	if v.CanAddr() && v.Addr().Type().Implements(textUnmarshalerType) {
+		d.decodeText(path, n, v)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.decodeStruct(path, n, v)
+	case reflect.Slice:
+		d.decodeSlice(path, n, v)
+	default:
+		d.decodeScalar(path, n, v)
+	}
+}
+
+func (d *decoder) decodeStruct(path string, n ast.Node, v reflect.Value) {
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		if mv, single := n.(*ast.MappingValueNode); single {
+			m = &ast.MappingNode{Values: []*ast.MappingValueNode{mv}}
+		} else {
+			d.ps.add(lineOf(n), "%s: expected a mapping (key: value), got %s", pathName(path), nodeKind(n))
+			return
+		}
+	}
+	fields := yamlFields(v.Type())
+	seen := map[string]int{}
+	for _, entry := range m.Values {
+		key := entry.Key.String()
+		line := lineOf(entry.Key)
+		if _, dup := seen[key]; dup {
+			d.ps.add(line, "key %q appears twice in %s", key, pathName(path))
+			continue
+		}
+		seen[key] = line
+		index, known := fields[key]
+		if !known {
+			d.unknownKey(line, key, path, fields)
+			continue
+		}
+		child := joinPath(path, key)
+		d.lines[child] = line
+		d.decode(child, entry.Value, v.Field(index))
+	}
+}
+
+func (d *decoder) unknownKey(line int, key, path string, fields map[string]int) {
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	if best := closest(key, names); best != "" {
+		d.ps.add(line, "unknown key %q in %s; did you mean %q?", key, pathName(path), best)
+		return
+	}
+	d.ps.add(line, "unknown key %q in %s", key, pathName(path))
+}
+
+func (d *decoder) decodeSlice(path string, n ast.Node, v reflect.Value) {
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		d.ps.add(lineOf(n), "%s: expected a list, got %s", pathName(path), nodeKind(n))
+		return
+	}
+	out := reflect.MakeSlice(v.Type(), len(seq.Values), len(seq.Values))
+	for i, item := range seq.Values {
+		child := fmt.Sprintf("%s[%d]", path, i)
+		d.lines[child] = lineOf(item)
+		d.decode(child, item, out.Index(i))
+	}
+	v.Set(out)
+}
+
+func (d *decoder) decodeText(path string, n ast.Node, v reflect.Value) {
+	text, ok := scalarText(n)
+	if !ok {
+		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), nodeKind(n))
+		return
+	}
+	if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
+		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), text)
+	}
+}
+
+func (d *decoder) decodeScalar(path string, n ast.Node, v reflect.Value) {
+	text, ok := scalarText(n)
+	if !ok {
+		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), nodeKind(n))
+		return
+	}
+	bad := func() {
+		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), text)
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(text)
+	case reflect.Bool:
+		b, isBool := n.(*ast.BoolNode)
+		if !isBool {
+			bad()
+			return
+		}
+		v.SetBool(b.Value)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, err := strconv.ParseInt(text, 0, v.Type().Bits())
+		if err != nil {
+			bad()
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		u, err := strconv.ParseUint(text, 0, v.Type().Bits())
+		if err != nil {
+			bad()
+			return
+		}
+		v.SetUint(u)
+	case reflect.Float32, reflect.Float64:
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || !isNumberNode(n) {
+			bad()
+			return
+		}
+		v.SetFloat(f)
+	default:
+		panic(fmt.Sprintf("config: field kind %s at %s has no decoder", v.Kind(), path))
+	}
+}
+
+func isNumberNode(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.IntegerNode, *ast.FloatNode:
+		return true
+	}
+	return false
+}
+
+// scalarText returns a scalar node's source text, with quotes removed.
+func scalarText(n ast.Node) (string, bool) {
+	switch v := n.(type) {
+	case *ast.StringNode:
+		return v.Value, true
+	case *ast.LiteralNode:
+		return v.Value.Value, true
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		return n.GetToken().Value, true
+	}
+	return "", false
+}
+
+// yamlFields maps a struct's YAML keys to field indexes.
+func yamlFields(t reflect.Type) map[string]int {
+	fields := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("yaml")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = i
+	}
+	return fields
+}
+
+func expectedKind(t reflect.Type) string {
+	if t == reflect.TypeFor[Duration]() {
+		return "a duration such as 500ms, 2s or 1m"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a text string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Struct:
+		return "a mapping"
+	case reflect.Slice:
+		return "a list"
+	}
+	return t.String()
+}
+
+func nodeKind(n ast.Node) string {
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.StringNode, *ast.LiteralNode:
+		return "a text value"
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return "a number value"
+	case *ast.BoolNode:
+		return "a boolean value"
+	case *ast.NullNode:
+		return "an empty value"
+	}
+	return n.Type().String()
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// pathName is how a path appears in messages; the top level is the file.
+func pathName(path string) string {
+	if path == "" {
+		return "(top level)"
+	}
+	return path
+}

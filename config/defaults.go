@@ -1,0 +1,94 @@
+package config
+
+import (
+	"strconv"
+	"time"
+)
+
+// Defaults, in one place. Each applies where the file leaves a field empty.
+const (
+	DefaultLang          = "zh-CN"
+	DefaultTimezone      = "Asia/Shanghai"
+	DefaultBoard         = "sim"
+	DefaultBusTimeout    = Duration(500 * time.Millisecond)
+	DefaultBaud          = 9600
+	DefaultParity        = "none"
+	DefaultDataBits      = 8
+	DefaultStopBits      = 1
+	DefaultPoll          = Duration(time.Second)
+	DefaultCommLossAfter = Duration(10 * time.Second)
+	DefaultMaxRegisters  = 125
+	DefaultMaxGap        = 10
+	DefaultByteOrder     = "ABCD"
+	DefaultTopicPrefix   = "plantgw"
+	DefaultKeepAlive     = Duration(30 * time.Second)
+	DefaultMaxRecords    = 100
+	DefaultFormat        = "platform-json-v1"
+	DefaultBufferPath    = "/var/lib/plantgw"
+	DefaultSyncInterval  = Duration(time.Second)
+)
+
+func applyDefaults(c *Config) {
+	setString(&c.Site.Lang, DefaultLang)
+	setString(&c.Site.Timezone, DefaultTimezone)
+	setString(&c.Board.Profile, DefaultBoard)
+	for i := range c.Buses {
+		applyBusDefaults(&c.Buses[i])
+	}
+	for i := range c.Devices {
+		d := &c.Devices[i]
+		setDuration(&d.Poll, DefaultPoll)
+		setDuration(&d.CommLossAfter, DefaultCommLossAfter)
+		setInt(&d.MaxRegisters, DefaultMaxRegisters)
+		if d.MaxGap == 0 {
+			d.MaxGap = DefaultMaxGap
+		}
+	}
+	for i := range c.Points {
+		setString(&c.Points[i].ByteOrder, DefaultByteOrder)
+	}
+	for i := range c.Interlocks {
+		w := &c.Interlocks[i].When
+		if w.Vote == "" && len(w.Points) > 0 {
+			// Any one point in alarm trips: the conservative choice.
+			w.Vote = "1oo" + strconv.Itoa(len(w.Points))
+		}
+	}
+	m := &c.Uplink.MQTT
+	setString(&m.ClientID, c.Site.GatewayID)
+	setString(&m.TopicPrefix, DefaultTopicPrefix)
+	setDuration(&m.KeepAlive, DefaultKeepAlive)
+	setInt(&m.MaxRecords, DefaultMaxRecords)
+	setString(&c.Uplink.Format, DefaultFormat)
+	setString(&c.Buffer.Path, DefaultBufferPath)
+	setDuration(&c.Buffer.SyncInterval, DefaultSyncInterval)
+}
+
+func applyBusDefaults(b *Bus) {
+	setDuration(&b.Timeout, DefaultBusTimeout)
+	if b.RTU == nil {
+		return
+	}
+	setInt(&b.RTU.Baud, DefaultBaud)
+	setString(&b.RTU.Parity, DefaultParity)
+	setInt(&b.RTU.DataBits, DefaultDataBits)
+	setInt(&b.RTU.StopBits, DefaultStopBits)
+}
+
+func setString(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
+}
+
+func setInt(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setDuration(p *Duration, v Duration) {
+	if *p == 0 {
+		*p = v
+	}
+}

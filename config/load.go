@@ -1,0 +1,77 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"sort"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Load reads, decodes, completes with defaults and validates the config
+// file at path. Every problem found is returned together in an *Error.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Err: err}
+	}
+	return Parse(path, data, os.LookupEnv)
+}
+
+// Parse is Load for data already read; file names the source in errors and
+// lookup resolves ${NAME} references (nil means the process environment).
+func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	ps := &problems{file: file}
+	data = expandEnv(data, ps, lookup)
+
+	tree, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		ps.add(syntaxLine(err), "YAML syntax error: %s", syntaxMessage(err))
+		return nil, ps.err()
+	}
+
+	cfg := &Config{File: file}
+	d := &decoder{ps: ps, lines: map[string]int{}, anchors: map[string]ast.Node{}}
+	for _, doc := range tree.Docs {
+		if doc.Body != nil {
+			d.decode("", doc.Body, reflect.ValueOf(cfg).Elem())
+		}
+	}
+	if len(ps.list) > 0 {
+		return nil, sorted(ps)
+	}
+
+	cfg.lines = d.lines
+	applyDefaults(cfg)
+	v := &validator{ps: ps, lines: d.lines, cfg: cfg}
+	v.validate()
+	if len(ps.list) > 0 {
+		return nil, sorted(ps)
+	}
+	return cfg, nil
+}
+
+func sorted(ps *problems) error {
+	sort.SliceStable(ps.list, func(i, j int) bool { return ps.list[i].Line < ps.list[j].Line })
+	return ps.err()
+}
+
+func syntaxLine(err error) int {
+	var se *yaml.SyntaxError
+	if errors.As(err, &se) && se.Token != nil {
+		return se.Token.Position.Line
+	}
+	return 0
+}
+
+func syntaxMessage(err error) string {
+	var se *yaml.SyntaxError
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return fmt.Sprint(err)
+}

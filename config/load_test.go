@@ -1,0 +1,182 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/plantgw/plantgw/locale"
+)
+
+const minimal = `site:
+  enterprise_code: "E1"
+  gateway_id: gw-1
+buses:
+  - name: tcp-1
+    tcp: {address: "127.0.0.1:502"}
+devices:
+  - {name: D1, bus: tcp-1, unit: 1}
+points:
+  - id: P1
+    device: D1
+    register: {table: input, address: "30001"}
+    type: int16
+    scale: 0.1
+    unit: "%LEL"
+    gas: {kind: combustible, al1: 20, al2: 40}
+    platform: {hazard_code: H1, point_code: C1}
+uplink:
+  mqtt: {url: "tcp://127.0.0.1:1883"}
+buffer:
+  path: /tmp/x
+`
+
+func parse(t *testing.T, text string) (*Config, *Error) {
+	t.Helper()
+	cfg, err := Parse("plant.yaml", []byte(text), func(string) (string, bool) { return "", false })
+	if err == nil {
+		return cfg, nil
+	}
+	ce, ok := AsError(err)
+	if !ok {
+		t.Fatalf("Parse error is %T, want *Error: %v", err, err)
+	}
+	return nil, ce
+}
+
+func english(e *Error) string { return e.Render(locale.Printer("en")) }
+
+func TestMinimalConfigLoads(t *testing.T) {
+	cfg, cerr := parse(t, minimal)
+	if cerr != nil {
+		t.Fatalf("unexpected error:\n%s", english(cerr))
+	}
+	if got, want := cfg.Devices[0].Poll, DefaultPoll; got != want {
+		t.Errorf("default poll = %v, want %v", got.D(), want.D())
+	}
+	if got := cfg.Uplink.MQTT.ClientID; got != "gw-1" {
+		t.Errorf("client id = %q, want gateway id gw-1", got)
+	}
+	wire, err := cfg.Points[0].Register.Wire()
+	if err != nil || wire != 0 {
+		t.Errorf("30001 wire address = %d, %v; want 0", wire, err)
+	}
+}
+
+func TestDemoConfigLoads(t *testing.T) {
+	if _, err := Load("examples/demo.yaml"); err != nil {
+		t.Fatalf("demo config: %v", err)
+	}
+}
+
+func TestConfigProblems(t *testing.T) {
+	tests := []struct {
+		name    string
+		old     string
+		new     string
+		line    int
+		message string
+	}{
+		{"misspelled key", "    device: D1\n", "    devise: D1\n", 11, `unknown key "devise" in points[0]; did you mean "device"?`},
+		{"wrong type", "unit: 1}", "unit: one}", 8, `devices[0].unit: expected a whole number, got "one"`},
+		{"unit out of range", "unit: 1}", "unit: 300}", 8, "devices[0].unit: 300 is out of range; use 0-255"},
+		{"bad duration", "unit: 1}", "unit: 1, poll: fast}", 8, `devices[0].poll: expected a duration such as 500ms, 2s or 1m, got "fast"`},
+		{"comm loss beyond 100 s", "unit: 1}", "unit: 1, comm_loss_after: 2m}", 8, "devices[0].comm_loss_after: 2m0s is out of range; use 1s-1m40s"},
+		{"reference in wrong table", `address: "30001"`, `address: "40001"`, 12, `points[0].register.address: address "40001" is a holding reference but table is "input"; write table: holding or address: "30001"`},
+		{"gas level 1 above limit", "al1: 20", "al1: 30", 16, "points[0].gas.al1: combustible gas level 1 must be at most 25 %LEL (GB/T 50493-2019), got 30"},
+		{"levels reversed", "al2: 40", "al2: 10", 16, "points[0].gas: al1 must be below al2 (20 >= 10)"},
+		{"unknown bus", "bus: tcp-1", "bus: tcp-2", 8, "devices[0].bus: no bus named \"tcp-2\"; defined buses: tcp-1"},
+		{"missing gateway id", "  gateway_id: gw-1\n", "", 1, "site.gateway_id is required"},
+		{"unset variable", "path: /tmp/x", "path: ${NOPE}", 21, "environment variable NOPE is not set; set it or write ${NOPE:-default}"},
+		{"syntax error", "  gateway_id: gw-1\n", "  gateway_id: [gw-1\n", 4, "YAML syntax error"},
+		{"bad scheme", "tcp://127.0.0.1:1883", "http://127.0.0.1:1883", 19, `uplink.mqtt.url: unsupported URL scheme "http"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Replace(minimal, tt.old, tt.new, 1)
+			if text == minimal {
+				t.Fatalf("test setup: %q not found in the base config", tt.old)
+			}
+			_, cerr := parse(t, text)
+			if cerr == nil {
+				t.Fatal("config loaded; want an error")
+			}
+			found := false
+			for _, p := range cerr.Problems {
+				msg := p.Render(locale.Printer("en"))
+				if strings.Contains(msg, tt.message) {
+					found = true
+					if p.Line != tt.line {
+						t.Errorf("line = %d, want %d (%s)", p.Line, tt.line, msg)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no problem contains %q; got:\n%s", tt.message, english(cerr))
+			}
+		})
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	text := strings.Replace(minimal, "    device: D1\n", "    devise: D1\n", 1)
+	text = strings.Replace(text, "unit: 1}", "unit: one}", 1)
+	_, cerr := parse(t, text)
+	if cerr == nil {
+		t.Fatal("config loaded; want two problems")
+	}
+	if got := len(cerr.Problems); got != 2 {
+		t.Errorf("problems = %d, want 2:\n%s", got, english(cerr))
+	}
+}
+
+func TestProblemsInChinese(t *testing.T) {
+	text := strings.Replace(minimal, "    device: D1\n", "    devise: D1\n", 1)
+	_, cerr := parse(t, text)
+	if cerr == nil {
+		t.Fatal("config loaded; want an error")
+	}
+	got := cerr.Render(locale.Printer("zh-CN"))
+	for _, want := range []string{"plant.yaml:11:", "未知的键", `"device"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Chinese rendering lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestEnvironmentDefaults(t *testing.T) {
+	text := strings.Replace(minimal, "path: /tmp/x", "path: ${BUF_DIR:-/var/buf}", 1)
+	cfg, cerr := parse(t, text)
+	if cerr != nil {
+		t.Fatalf("unexpected error:\n%s", english(cerr))
+	}
+	if cfg.Buffer.Path != "/var/buf" {
+		t.Errorf("buffer path = %q, want /var/buf", cfg.Buffer.Path)
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	_, err := Load("testdata/does-not-exist.yaml")
+	ce, ok := AsError(err)
+	if !ok || ce.Err == nil {
+		t.Fatalf("error = %v, want *Error wrapping the read error", err)
+	}
+	if !os.IsNotExist(ce.Err) {
+		t.Errorf("wrapped error = %v, want not-exist", ce.Err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(minimal))
+	if demo, err := os.ReadFile("examples/demo.yaml"); err == nil {
+		f.Add(demo)
+	}
+	f.Add([]byte("site: [\n"))
+	f.Add([]byte("a: &x {b: *x}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("fuzz.yaml", data, func(string) (string, bool) { return "", false })
+		if (cfg == nil) == (err == nil) {
+			t.Fatalf("Parse returned cfg=%v err=%v; want exactly one", cfg != nil, err)
+		}
+	})
+}

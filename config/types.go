@@ -1,0 +1,206 @@
+package config
+
+// Config is the whole gateway configuration, as written in one YAML file.
+type Config struct {
+	Site       Site        `yaml:"site"`
+	Board      Board       `yaml:"board"`
+	Buses      []Bus       `yaml:"buses"`
+	Devices    []Device    `yaml:"devices"`
+	Points     []Point     `yaml:"points"`
+	Interlocks []Interlock `yaml:"interlocks"`
+	Uplink     Uplink      `yaml:"uplink"`
+	Buffer     Buffer      `yaml:"buffer"`
+
+	// File is the path the configuration was loaded from.
+	File string `yaml:"-"`
+	// lines maps each decoded path, such as "points[2].gas.al1", to its
+	// line in File.
+	lines map[string]int
+}
+
+// Errorf returns a one-problem *Error located at path's line, for checks
+// made outside this package (a board's output names, for example).
+func (c *Config) Errorf(path, format string, args ...any) error {
+	v := &validator{ps: &problems{file: c.File}, lines: c.lines, cfg: c}
+	v.add(path, format, args...)
+	return v.ps.err()
+}
+
+// Site identifies the plant and the gateway to the platform.
+type Site struct {
+	// EnterpriseCode is the enterprise's 企业编码 as registered with the
+	// provincial platform.
+	EnterpriseCode string `yaml:"enterprise_code"`
+	GatewayID      string `yaml:"gateway_id"`
+	Timezone       string `yaml:"timezone"`
+	// Lang is the language of installer-facing output: zh-CN or en.
+	Lang string `yaml:"lang"`
+}
+
+// Board selects the I/O board profile that maps logical outputs (horn,
+// beacon, ESD relays) to hardware.
+type Board struct {
+	Profile string `yaml:"profile"`
+	// StatusFile, when set, receives the outputs' states as JSON on every
+	// change.
+	StatusFile string `yaml:"status_file"`
+}
+
+// Bus is one Modbus line: an RS-485 port (rtu) or a TCP connection (tcp).
+type Bus struct {
+	Name    string   `yaml:"name"`
+	RTU     *RTU     `yaml:"rtu"`
+	TCP     *TCP     `yaml:"tcp"`
+	Timeout Duration `yaml:"timeout"`
+}
+
+// RTU is a serial line's settings.
+type RTU struct {
+	Port     string `yaml:"port"`
+	Baud     int    `yaml:"baud"`
+	Parity   string `yaml:"parity"`
+	DataBits int    `yaml:"data_bits"`
+	StopBits int    `yaml:"stop_bits"`
+}
+
+// TCP is a Modbus TCP server or TCP-to-RTU gateway address.
+type TCP struct {
+	Address string `yaml:"address"`
+}
+
+// Device is one Modbus slave on a bus.
+type Device struct {
+	Name string   `yaml:"name"`
+	Bus  string   `yaml:"bus"`
+	Unit int      `yaml:"unit"`
+	Poll Duration `yaml:"poll"`
+	// CommLossAfter is how long a device may go without a valid reply
+	// before it is reported lost (comm_lost) and its points turn bad.
+	CommLossAfter Duration `yaml:"comm_loss_after"`
+	MaxRegisters  int      `yaml:"max_registers"`
+	MaxGap        int      `yaml:"max_gap"`
+}
+
+// Point is one measured or monitored value of a device.
+type Point struct {
+	ID       string   `yaml:"id"`
+	Device   string   `yaml:"device"`
+	Register Register `yaml:"register"`
+	// Type is the wire data type: bool, int16, uint16, int32, uint32 or
+	// float32.
+	Type string `yaml:"type"`
+	// ByteOrder names the order of the value's bytes on the wire: ABCD
+	// (big-endian), CDAB (words swapped), BADC (bytes swapped in each word)
+	// or DCBA (reversed).
+	ByteOrder string `yaml:"byte_order"`
+	// Bit selects one bit (0 = least significant) of a 16-bit register.
+	Bit    *int     `yaml:"bit"`
+	Scale  *float64 `yaml:"scale"`
+	Offset float64  `yaml:"offset"`
+	Unit   string   `yaml:"unit"`
+	// Current maps a 4–20 mA loop reading to engineering units.
+	Current *Current `yaml:"current"`
+	// Fault reads a device status register whose masked bits mean the
+	// reading is not valid.
+	Fault    *Fault   `yaml:"fault"`
+	Gas      *Gas     `yaml:"gas"`
+	Limits   *Limits  `yaml:"limits"`
+	Platform Platform `yaml:"platform"`
+}
+
+// Register locates a value in a device's Modbus tables.
+type Register struct {
+	// Table is coil, discrete, input or holding.
+	Table string `yaml:"table"`
+	// Address is a wire (0-based) address such as "0", or a 5/6-digit
+	// reference such as "30001" or "400001" whose first digit must match
+	// the table.
+	Address string `yaml:"address"`
+}
+
+// Current describes a 4–20 mA loop: what the register holds and the
+// engineering values at 4 and 20 mA.
+type Current struct {
+	// Input says what the decoded register value is: ua (microamperes) or
+	// ma (milliamperes, after scale).
+	Input string  `yaml:"input"`
+	Low   float64 `yaml:"low"`
+	High  float64 `yaml:"high"`
+}
+
+// Fault is a device status register checked with each reading.
+type Fault struct {
+	Register Register `yaml:"register"`
+	Mask     uint16   `yaml:"mask"`
+}
+
+// Gas holds a gas detector's two alarm levels.
+type Gas struct {
+	// Kind is combustible or toxic.
+	Kind     string  `yaml:"kind"`
+	AL1      float64 `yaml:"al1"`
+	AL2      float64 `yaml:"al2"`
+	Deadband float64 `yaml:"deadband"`
+}
+
+// Limits holds a process value's high and low alarm set points.
+type Limits struct {
+	H        *float64 `yaml:"h"`
+	HH       *float64 `yaml:"hh"`
+	L        *float64 `yaml:"l"`
+	LL       *float64 `yaml:"ll"`
+	Deadband float64  `yaml:"deadband"`
+}
+
+// Platform holds the codes under which the platform knows a point.
+type Platform struct {
+	// HazardCode is the 重大危险源编码 of the hazard source.
+	HazardCode string `yaml:"hazard_code"`
+	PointCode  string `yaml:"point_code"`
+}
+
+// Interlock trips outputs when enough of its cause points are in alarm.
+type Interlock struct {
+	Name string   `yaml:"name"`
+	When When     `yaml:"when"`
+	Do   []Effect `yaml:"do"`
+}
+
+// When is an interlock's cause: an alarm level on a set of points, voted
+// MooN.
+type When struct {
+	Alarm  string   `yaml:"alarm"`
+	Points []string `yaml:"points"`
+	Vote   string   `yaml:"vote"`
+}
+
+// Effect is one action of a tripped interlock.
+type Effect struct {
+	Output string `yaml:"output"`
+}
+
+// Uplink configures the connection to the platform.
+type Uplink struct {
+	MQTT   MQTT   `yaml:"mqtt"`
+	Format string `yaml:"format"`
+}
+
+// MQTT is the broker connection.
+type MQTT struct {
+	URL         string   `yaml:"url"`
+	ClientID    string   `yaml:"client_id"`
+	TopicPrefix string   `yaml:"topic_prefix"`
+	Username    string   `yaml:"username"`
+	Password    string   `yaml:"password"`
+	KeepAlive   Duration `yaml:"keep_alive"`
+	// MaxRecords caps the records sent in one MQTT message.
+	MaxRecords int `yaml:"max_records"`
+}
+
+// Buffer configures the local store of samples and events.
+type Buffer struct {
+	Path string `yaml:"path"`
+	// SyncInterval bounds how much telemetry a power cut can lose; events
+	// are synced before their append returns.
+	SyncInterval Duration `yaml:"sync_interval"`
+}

@@ -1,0 +1,200 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// validator checks a decoded, defaulted config across fields. Each problem
+// names the line of the value at fault.
+type validator struct {
+	ps    *problems
+	lines map[string]int
+	cfg   *Config
+}
+
+// line returns the line of path, or of its nearest parent that has one.
+func (v *validator) line(path string) int {
+	for p := path; p != ""; {
+		if l, ok := v.lines[p]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.ps.add(v.line(path), format, args...)
+}
+
+func (v *validator) require(path, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		v.add(path, "%s is required", path)
+		return false
+	}
+	return true
+}
+
+func (v *validator) oneOf(path, value string, allowed ...string) bool {
+	for _, a := range allowed {
+		if value == a {
+			return true
+		}
+	}
+	v.add(path, "%s: %q is not one of %s", path, value, strings.Join(allowed, ", "))
+	return false
+}
+
+func (v *validator) intRange(path string, value, lo, hi int) {
+	if value < lo || value > hi {
+		v.add(path, "%s: %v is out of range; use %s", path, value, fmt.Sprintf("%d-%d", lo, hi))
+	}
+}
+
+func (v *validator) durationRange(path string, value Duration, lo, hi time.Duration) {
+	if value.D() < lo || value.D() > hi {
+		v.add(path, "%s: %v is out of range; use %s", path, value.D(), fmt.Sprintf("%v-%v", lo, hi))
+	}
+}
+
+// unique reports names used twice; it returns the first path of each name.
+func (v *validator) unique(path, name string, seen map[string]string) {
+	if first, dup := seen[name]; dup {
+		v.add(path, "%s: %q is used twice; names must be unique (first at line %d)", path, name, v.line(first))
+		return
+	}
+	seen[name] = path
+}
+
+var gatewayIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+func (v *validator) validate() {
+	v.validateSite()
+	v.validateBuses()
+	v.validateDevices()
+	v.validatePoints()
+	v.validateInterlocks()
+	v.validateUplink()
+	v.validateBuffer()
+}
+
+func (v *validator) validateSite() {
+	s := v.cfg.Site
+	v.require("site.enterprise_code", s.EnterpriseCode)
+	if v.require("site.gateway_id", s.GatewayID) && !gatewayIDPattern.MatchString(s.GatewayID) {
+		v.add("site.gateway_id", "%s: %q is not one of %s", "site.gateway_id", s.GatewayID, "letters, digits, _ . - (at most 64)")
+	}
+	v.oneOf("site.lang", s.Lang, "zh-CN", "en")
+	if _, err := time.LoadLocation(s.Timezone); err != nil {
+		v.add("site.timezone", "%s: %q is not one of %s", "site.timezone", s.Timezone, "IANA time zones such as Asia/Shanghai")
+	}
+}
+
+func (v *validator) validateBuses() {
+	seen := map[string]string{}
+	for i, b := range v.cfg.Buses {
+		p := fmt.Sprintf("buses[%d]", i)
+		if v.require(p+".name", b.Name) {
+			v.unique(p+".name", b.Name, seen)
+		}
+		if (b.RTU == nil) == (b.TCP == nil) {
+			v.add(p, "%s: give exactly one of rtu or tcp", p)
+		}
+		v.durationRange(p+".timeout", b.Timeout, 10*time.Millisecond, 10*time.Second)
+		if b.RTU != nil {
+			v.validateRTU(p+".rtu", b.RTU)
+		}
+		if b.TCP != nil {
+			if _, _, err := net.SplitHostPort(b.TCP.Address); err != nil {
+				v.add(p+".tcp.address", "%s: %q is not one of %s", p+".tcp.address", b.TCP.Address, "HOST:PORT such as 192.0.2.10:502")
+			}
+		}
+	}
+}
+
+var standardBauds = []string{"1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"}
+
+func (v *validator) validateRTU(p string, r *RTU) {
+	v.require(p+".port", r.Port)
+	v.oneOf(p+".baud", strconv.Itoa(r.Baud), standardBauds...)
+	v.oneOf(p+".parity", r.Parity, "none", "even", "odd")
+	v.oneOf(p+".data_bits", strconv.Itoa(r.DataBits), "7", "8")
+	v.oneOf(p+".stop_bits", strconv.Itoa(r.StopBits), "1", "2")
+}
+
+func (v *validator) validateDevices() {
+	seen := map[string]string{}
+	buses := map[string]Bus{}
+	for _, b := range v.cfg.Buses {
+		buses[b.Name] = b
+	}
+	for i, d := range v.cfg.Devices {
+		p := fmt.Sprintf("devices[%d]", i)
+		if v.require(p+".name", d.Name) {
+			v.unique(p+".name", d.Name, seen)
+		}
+		bus, ok := buses[d.Bus]
+		if !ok {
+			v.add(p+".bus", "%s: no bus named %q; defined buses: %s", p+".bus", d.Bus, v.names(busNames(v.cfg)))
+		}
+		if ok && bus.RTU != nil {
+			v.intRange(p+".unit", d.Unit, 1, 247)
+		} else {
+			v.intRange(p+".unit", d.Unit, 0, 255)
+		}
+		v.durationRange(p+".poll", d.Poll, 50*time.Millisecond, time.Hour)
+		// A lost detector must be reported within 100 s (GB/T 50493-2019).
+		v.durationRange(p+".comm_loss_after", d.CommLossAfter, time.Second, 100*time.Second)
+		v.intRange(p+".max_registers", d.MaxRegisters, 1, 125)
+		v.intRange(p+".max_gap", d.MaxGap, 0, 125)
+	}
+}
+
+func (v *validator) names(list []string) string {
+	if len(list) == 0 {
+		return "-"
+	}
+	return strings.Join(list, ", ")
+}
+
+func busNames(c *Config) []string {
+	var out []string
+	for _, b := range c.Buses {
+		out = append(out, b.Name)
+	}
+	return out
+}
+
+func deviceNames(c *Config) []string {
+	var out []string
+	for _, d := range c.Devices {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
+// checkRegister validates a table and address pair.
+func (v *validator) checkRegister(p string, r Register) {
+	if !v.oneOf(p+".table", r.Table, string(Coils), string(DiscreteInputs), string(InputRegisters), string(HoldingRegisters)) {
+		return
+	}
+	_, err := r.Wire()
+	var mismatch *TableMismatch
+	switch {
+	case errors.As(err, &mismatch):
+		v.add(p+".address", "%s: address %q is a %s reference but table is %q; write table: %s or address: %q",
+			p+".address", r.Address, string(mismatch.RefTable), r.Table, string(mismatch.RefTable), mismatch.Corrected())
+	case err != nil:
+		v.add(p+".address", "%s: address %q is not a number", p+".address", r.Address)
+	}
+}

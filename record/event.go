@@ -1,0 +1,66 @@
+package record
+
+import "time"
+
+// EventKind names what happened, with the spelling of the uplink protocol.
+type EventKind string
+
+// Event kinds.
+const (
+	AlarmRaised    EventKind = "alarm_raised"
+	AlarmCleared   EventKind = "alarm_cleared"
+	AlarmReset     EventKind = "alarm_reset"
+	FaultRaised    EventKind = "fault_raised"
+	FaultCleared   EventKind = "fault_cleared"
+	CommLost       EventKind = "comm_lost"
+	CommRestored   EventKind = "comm_restored"
+	Trip           EventKind = "trip"
+	TripReset      EventKind = "trip_reset"
+	OutputChanged  EventKind = "output_changed"
+	GatewayStarted EventKind = "gateway_started"
+	GatewayStopped EventKind = "gateway_stopped"
+)
+
+// Level is an alarm level: al1/al2 for gas, h/hh/l/ll for process values.
+type Level string
+
+// Alarm levels.
+const (
+	LevelNone Level = ""
+	AL1       Level = "al1"
+	AL2       Level = "al2"
+	H         Level = "h"
+	HH        Level = "hh"
+	L         Level = "l"
+	LL        Level = "ll"
+)
+
+// Source says who or what caused an event.
+type Source string
+
+// Event sources.
+const (
+	SourceAuto        Source = "auto"
+	SourceLocalButton Source = "local_button"
+	SourceLocalUI     Source = "local_ui"
+	SourceRemote      Source = "remote"
+)
+
+// Event is one state change worth keeping: an alarm, a fault, a trip, an
+// output change, a device's comm loss, a gateway start or stop.
+type Event struct {
+	Kind        EventKind
+	Time        time.Time
+	ClockSynced bool
+	Point       string
+	Device      string
+	Output      string
+	Level       Level
+	// Value is the reading that caused the event; HasValue says whether
+	// there is one.
+	Value    float64
+	HasValue bool
+	Source   Source
+	// Text is a short English description for logs.
+	Text string
+}

@@ -1,0 +1,27 @@
+package record
+
+import "time"
+
+// Sample is one decoded reading of a point.
+type Sample struct {
+	Point string
+	// Time is the wall-clock time at which the gateway read the value.
+	Time time.Time
+	// ClockSynced is false when Time was taken before the system clock was
+	// known to be synchronised.
+	ClockSynced bool
+	// Value is the reading in engineering units. It is meaningless when
+	// Quality is Bad or when IsBool is set.
+	Value float64
+	// IsBool marks contact points (coils, discrete inputs, register bits),
+	// whose reading is Bool.
+	IsBool bool
+	Bool   bool
+	// Raw holds the registers the value was decoded from, for diagnostics.
+	Raw     []uint16
+	Quality Quality
+	Cause   Cause
+}
+
+// Valid reports whether the sample carries a reading (good or uncertain).
+func (s Sample) Valid() bool { return s.Quality != Bad }
