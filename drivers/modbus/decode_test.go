@@ -1,0 +1,128 @@
+package modbus
+
+import (
+	"math"
+	"testing"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+func TestDecodeRegisters(t *testing.T) {
+	f := math.Float32bits(9123.5)
+	hi, lo := uint16(f>>16), uint16(f)
+	swap := func(r uint16) uint16 { return r<<8 | r>>8 }
+	tests := []struct {
+		name string
+		d    Decoder
+		regs []uint16
+		want float64
+	}{
+		{"int16 negative scaled", Decoder{Type: "int16", Order: ABCD, Bit: -1, Scale: 0.1}, []uint16{0xFFAB}, -8.5},
+		{"uint16 large", Decoder{Type: "uint16", Order: ABCD, Bit: -1, Scale: 1}, []uint16{0xFFAB}, 65451},
+		{"int16 byte swapped", Decoder{Type: "int16", Order: BADC, Bit: -1, Scale: 1}, []uint16{0x3412}, 0x1234},
+		{"float32 ABCD", Decoder{Type: "float32", Order: ABCD, Bit: -1, Scale: 1}, []uint16{hi, lo}, 9123.5},
+		{"float32 CDAB", Decoder{Type: "float32", Order: CDAB, Bit: -1, Scale: 1}, []uint16{lo, hi}, 9123.5},
+		{"float32 BADC", Decoder{Type: "float32", Order: BADC, Bit: -1, Scale: 1}, []uint16{swap(hi), swap(lo)}, 9123.5},
+		{"float32 DCBA", Decoder{Type: "float32", Order: DCBA, Bit: -1, Scale: 1}, []uint16{swap(lo), swap(hi)}, 9123.5},
+		{"int32 negative", Decoder{Type: "int32", Order: ABCD, Bit: -1, Scale: 1}, []uint16{0xFFFF, 0xFFFE}, -2},
+		{"uint32 CDAB", Decoder{Type: "uint32", Order: CDAB, Bit: -1, Scale: 1}, []uint16{0x0002, 0x0001}, 65538},
+		{"offset after scale", Decoder{Type: "int16", Order: ABCD, Bit: -1, Scale: 0.5, Offset: -10}, []uint16{100}, 40},
+	}
+	for _, tt := range tests {
+		got, err := tt.d.DecodeRegisters(tt.regs, 0)
+		if err != nil {
+			t.Errorf("%s: error %v", tt.name, err)
+			continue
+		}
+		if math.Abs(got.Value-tt.want) > 1e-9 || got.Quality != record.Good {
+			t.Errorf("%s: got %v (%v), want %v good", tt.name, got.Value, got.Quality, tt.want)
+		}
+	}
+}
+
+func TestDecodeFloatNaNIsBad(t *testing.T) {
+	d := Decoder{Type: "float32", Order: ABCD, Bit: -1, Scale: 1}
+	got, err := d.DecodeRegisters([]uint16{0x7FC0, 0x0000}, 0)
+	if err != nil || got.Quality != record.Bad || got.Cause != record.CauseSentinel {
+		t.Errorf("NaN decoded as %+v, %v; want bad/sentinel", got, err)
+	}
+}
+
+func TestDecodeFaultMask(t *testing.T) {
+	d := Decoder{Type: "int16", Order: ABCD, Bit: -1, Scale: 0.1, FaultMask: 0x0003}
+	got, _ := d.DecodeRegisters([]uint16{0}, 0x0002)
+	if got.Quality != record.Bad || got.Cause != record.CauseDeviceFault {
+		t.Errorf("status 0x0002 gave %+v; want bad/device_fault", got)
+	}
+	got, _ = d.DecodeRegisters([]uint16{250}, 0x0004)
+	if got.Quality != record.Good || got.Value != 25 {
+		t.Errorf("status 0x0004 (outside mask) gave %+v; want good 25", got)
+	}
+}
+
+func TestDecodeRegisterBit(t *testing.T) {
+	d := Decoder{Type: "bool", Order: ABCD, Bit: 3, Scale: 1}
+	got, _ := d.DecodeRegisters([]uint16{0x0008}, 0)
+	if !got.IsBool || !got.Bool {
+		t.Errorf("bit 3 of 0x0008 = %+v; want true", got)
+	}
+}
+
+func TestDecodeCurrentNE43(t *testing.T) {
+	d := Decoder{Type: "int16", Order: ABCD, Bit: -1, Scale: 1, Current: &config.Current{Input: "ua", Low: 0, High: 1.6}}
+	tests := []struct {
+		microamps int16
+		quality   record.Quality
+		cause     record.Cause
+		value     float64
+	}{
+		{4000, record.Good, record.CauseNone, 0},
+		{12000, record.Good, record.CauseNone, 0.8},
+		{20000, record.Good, record.CauseNone, 1.6},
+		{3700, record.Uncertain, record.CauseUnderRange, -0.03},
+		{20700, record.Uncertain, record.CauseOverRange, 1.67},
+		{3600, record.Bad, record.CauseLoopFault, 0},
+		{2500, record.Bad, record.CauseLoopFault, 0},
+		{21000, record.Bad, record.CauseLoopFault, 0},
+		{-100, record.Bad, record.CauseLoopFault, 0},
+	}
+	for _, tt := range tests {
+		got, _ := d.DecodeRegisters([]uint16{uint16(tt.microamps)}, 0)
+		if got.Quality != tt.quality || got.Cause != tt.cause {
+			t.Errorf("%d µA: quality %v/%q, want %v/%q", tt.microamps, got.Quality, got.Cause, tt.quality, tt.cause)
+		}
+		if tt.quality != record.Bad && math.Abs(got.Value-tt.value) > 1e-9 {
+			t.Errorf("%d µA: value %v, want %v", tt.microamps, got.Value, tt.value)
+		}
+	}
+}
+
+func TestDecodeWrongLength(t *testing.T) {
+	d := Decoder{Type: "float32", Order: ABCD, Bit: -1, Scale: 1}
+	if _, err := d.DecodeRegisters([]uint16{1}, 0); err == nil {
+		t.Error("one register decoded as float32; want an error")
+	}
+}
+
+func FuzzDecodeRegisters(f *testing.F) {
+	f.Add("float32", "CDAB", uint16(0x0000), uint16(0x4610), uint16(0))
+	f.Add("int16", "ABCD", uint16(0xFFAB), uint16(0), uint16(3))
+	f.Fuzz(func(t *testing.T, typ, order string, r0, r1, status uint16) {
+		d := Decoder{Type: typ, Order: ByteOrder(order), Bit: -1, Scale: 0.1, FaultMask: 1,
+			Current: &config.Current{Input: "ua", Low: 0, High: 10}}
+		switch typ {
+		case "int16", "uint16", "int32", "uint32", "float32":
+		default:
+			return
+		}
+		regs := []uint16{r0, r1}[:d.Registers()]
+		got, err := d.DecodeRegisters(regs, status)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Quality != record.Bad && (math.IsNaN(got.Value) || math.IsInf(got.Value, 0)) {
+			t.Fatalf("non-finite value %v with quality %v", got.Value, got.Quality)
+		}
+	})
+}

@@ -1,0 +1,129 @@
+package modbus
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/plantgw/plantgw/config"
+)
+
+// maxBitsPerRead is the Modbus limit for one coil or discrete-input read.
+const maxBitsPerRead = 2000
+
+// Field is one value a block delivers: a point's value or its status word.
+type Field struct {
+	Point   string
+	Address uint16
+	Count   uint16
+	// Status marks the device status register of Point, not its value.
+	Status bool
+}
+
+// Block is one read request: a contiguous range of one table.
+type Block struct {
+	Table  config.Table
+	Start  uint16
+	Count  uint16
+	Fields []Field
+}
+
+// End is the first address after the block.
+func (b Block) End() uint32 { return uint32(b.Start) + uint32(b.Count) }
+
+func (b Block) String() string {
+	return fmt.Sprintf("%s %d+%d", b.Table, b.Start, b.Count)
+}
+
+// PlanDevice merges a device's points into the fewest reads: fields of the
+// same table join one block while the gap between them is at most maxGap
+// and the block stays within maxRegisters (2000 bits for bit tables).
+func PlanDevice(points []config.Point, maxRegisters, maxGap int) ([]Block, error) {
+	fields := map[config.Table][]Field{}
+	for _, p := range points {
+		addr, err := p.Register.Wire()
+		if err != nil {
+			return nil, fmt.Errorf("point %s: %w", p.ID, err)
+		}
+		d := NewDecoder(p)
+		count := d.Registers()
+		table := config.Table(p.Register.Table)
+		if table == config.Coils || table == config.DiscreteInputs {
+			count = 1
+		}
+		fields[table] = append(fields[table], Field{Point: p.ID, Address: addr, Count: count})
+		if p.Fault != nil {
+			faddr, err := p.Fault.Register.Wire()
+			if err != nil {
+				return nil, fmt.Errorf("point %s fault register: %w", p.ID, err)
+			}
+			ft := config.Table(p.Fault.Register.Table)
+			fields[ft] = append(fields[ft], Field{Point: p.ID, Address: faddr, Count: 1, Status: true})
+		}
+	}
+
+	var blocks []Block
+	for _, table := range []config.Table{config.Coils, config.DiscreteInputs, config.InputRegisters, config.HoldingRegisters} {
+		limit := maxRegisters
+		if table == config.Coils || table == config.DiscreteInputs {
+			limit = maxBitsPerRead
+		}
+		blocks = append(blocks, mergeFields(table, fields[table], limit, maxGap)...)
+	}
+	return blocks, nil
+}
+
+func mergeFields(table config.Table, fields []Field, limit, maxGap int) []Block {
+	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Address < fields[j].Address })
+	var blocks []Block
+	for _, f := range fields {
+		end := uint32(f.Address) + uint32(f.Count)
+		if n := len(blocks); n > 0 {
+			b := &blocks[n-1]
+			gap := int64(f.Address) - int64(b.End())
+			newEnd := max(b.End(), end)
+			if gap <= int64(maxGap) && newEnd-uint32(b.Start) <= uint32(limit) {
+				b.Count = uint16(newEnd - uint32(b.Start))
+				b.Fields = append(b.Fields, f)
+				continue
+			}
+		}
+		blocks = append(blocks, Block{Table: table, Start: f.Address, Count: f.Count, Fields: []Field{f}})
+	}
+	return blocks
+}
+
+// FormatPlan writes the reads of each device, one line per block, for
+// `gatewayd --print-plan`.
+func FormatPlan(cfg *config.Config) (string, error) {
+	var b strings.Builder
+	for _, dev := range cfg.Devices {
+		blocks, err := PlanDevice(devicePoints(cfg, dev.Name), dev.MaxRegisters, dev.MaxGap)
+		if err != nil {
+			return "", fmt.Errorf("device %s: %w", dev.Name, err)
+		}
+		fmt.Fprintf(&b, "%s (bus %s, unit %d, every %v): %d read(s)\n", dev.Name, dev.Bus, dev.Unit, dev.Poll.D(), len(blocks))
+		for _, blk := range blocks {
+			var names []string
+			for _, f := range blk.Fields {
+				name := f.Point
+				if f.Status {
+					name += " (status)"
+				}
+				names = append(names, name)
+			}
+			fmt.Fprintf(&b, "  %-8s start %5d count %3d  %s\n", blk.Table, blk.Start, blk.Count, strings.Join(names, ", "))
+		}
+	}
+	return b.String(), nil
+}
+
+func devicePoints(cfg *config.Config, device string) []config.Point {
+	var out []config.Point
+	for _, p := range cfg.Points {
+		if p.Device == device {
+			out = append(out, p)
+		}
+	}
+	return out
+}

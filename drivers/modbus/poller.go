@@ -1,0 +1,280 @@
+package modbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+// Sink receives what a bus produces. Its methods are called from the bus
+// goroutine and must not block on I/O: the alarm path runs inside them.
+type Sink interface {
+	Sample(record.Sample)
+	Event(record.Event)
+}
+
+// Clock gives the time to stamp readings with and whether the system clock
+// is known to be synchronised.
+type Clock func() (now time.Time, synced bool)
+
+// maxProbeInterval caps the back-off between probes of a lost device, so a
+// device that returns is seen again within this time.
+const maxProbeInterval = 10 * time.Second
+
+// Poller owns one bus: a single goroutine runs Run and is the only user of
+// the bus's Conn.
+type Poller struct {
+	bus     config.Bus
+	conn    Conn
+	devices []*device
+	sink    Sink
+	clock   Clock
+}
+
+type device struct {
+	cfg      config.Device
+	blocks   []Block
+	points   []config.Point
+	decoders map[string]Decoder
+	next     time.Time
+	lastGood time.Time
+	failures int
+	lost     bool
+	probe    time.Duration
+}
+
+// NewPoller plans the reads of every device of cfg on bus.
+func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock Clock) (*Poller, error) {
+	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock}
+	for _, dc := range cfg.Devices {
+		if dc.Bus != bus.Name {
+			continue
+		}
+		pts := devicePoints(cfg, dc.Name)
+		blocks, err := PlanDevice(pts, dc.MaxRegisters, dc.MaxGap)
+		if err != nil {
+			return nil, fmt.Errorf("device %s: %w", dc.Name, err)
+		}
+		d := &device{cfg: dc, blocks: blocks, points: pts, decoders: map[string]Decoder{}}
+		for _, pt := range pts {
+			d.decoders[pt.ID] = NewDecoder(pt)
+		}
+		p.devices = append(p.devices, d)
+	}
+	return p, nil
+}
+
+// Run polls until ctx ends, then closes the connection.
+func (p *Poller) Run(ctx context.Context) error {
+	start, _ := p.clock()
+	for i, d := range p.devices {
+		d.lastGood = start
+		// Spread the first polls so devices do not all fall due together.
+		d.next = start.Add(time.Duration(i) * 10 * time.Millisecond)
+	}
+	defer p.conn.Close()
+	for ctx.Err() == nil {
+		d := p.nextDue()
+		if d == nil {
+			<-ctx.Done()
+			break
+		}
+		now, _ := p.clock()
+		if wait := d.next.Sub(now); wait > 0 {
+			sleep(ctx, wait)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		p.pollDevice(ctx, d)
+		p.schedule(d)
+	}
+	return nil
+}
+
+func (p *Poller) nextDue() *device {
+	var best *device
+	for _, d := range p.devices {
+		if best == nil || d.next.Before(best.next) {
+			best = d
+		}
+	}
+	return best
+}
+
+// schedule sets the device's next poll: its period while it answers, a
+// doubling probe interval up to maxProbeInterval while it is lost.
+func (p *Poller) schedule(d *device) {
+	now, _ := p.clock()
+	period := d.cfg.Poll.D()
+	if d.lost {
+		d.probe = min(max(2*d.probe, 2*period), maxProbeInterval)
+		period = d.probe
+	} else {
+		d.probe = 0
+	}
+	d.next = d.next.Add(period)
+	if d.next.Before(now) {
+		d.next = now.Add(period)
+	}
+}
+
+// pollResult collects one poll's replies per field.
+type pollResult struct {
+	regs      map[Field][]uint16
+	bits      map[string]bool
+	exception map[string]bool
+}
+
+func (p *Poller) pollDevice(ctx context.Context, d *device) {
+	res := pollResult{regs: map[Field][]uint16{}, bits: map[string]bool{}, exception: map[string]bool{}}
+	answered := false
+	var commErr *CommError
+	for _, b := range d.blocks {
+		err := p.readBlock(ctx, d, b, &res)
+		if err == nil {
+			answered = true
+			continue
+		}
+		if !errors.As(err, &commErr) {
+			commErr = &CommError{Cause: CommIO, Err: err}
+		}
+		if commErr.Cause == CommException {
+			answered = true
+			for _, f := range b.Fields {
+				res.exception[f.Point] = true
+			}
+			continue
+		}
+		// The device did not answer: the rest of its reads would only
+		// cost the other devices on the line more timeouts.
+		answered = false
+		break
+	}
+	now, synced := p.clock()
+	if answered {
+		p.deviceAnswered(d, now, synced)
+		p.emitSamples(d, &res, now, synced)
+		return
+	}
+	p.deviceFailed(d, commErr, now, synced)
+}
+
+func (p *Poller) readBlock(ctx context.Context, d *device, b Block, res *pollResult) error {
+	unit := uint8(d.cfg.Unit)
+	if b.Table == config.Coils || b.Table == config.DiscreteInputs {
+		bits, err := p.conn.ReadBits(ctx, unit, b.Table, b.Start, b.Count)
+		if err != nil {
+			return err
+		}
+		if len(bits) < int(b.Count) {
+			return &CommError{Cause: CommCRC, Err: fmt.Errorf("read %s: got %d bits, want %d", b, len(bits), b.Count)}
+		}
+		for _, f := range b.Fields {
+			res.bits[f.Point] = bits[f.Address-b.Start]
+		}
+		return nil
+	}
+	regs, err := p.conn.ReadRegisters(ctx, unit, b.Table, b.Start, b.Count)
+	if err != nil {
+		return err
+	}
+	if len(regs) < int(b.Count) {
+		return &CommError{Cause: CommCRC, Err: fmt.Errorf("read %s: got %d registers, want %d", b, len(regs), b.Count)}
+	}
+	for _, f := range b.Fields {
+		off := f.Address - b.Start
+		res.regs[f] = regs[off : off+f.Count]
+	}
+	return nil
+}
+
+func (p *Poller) deviceAnswered(d *device, now time.Time, synced bool) {
+	d.lastGood = now
+	d.failures = 0
+	if d.lost {
+		d.lost = false
+		p.sink.Event(record.Event{Kind: record.CommRestored, Time: now, ClockSynced: synced, Device: d.cfg.Name,
+			Source: record.SourceAuto, Text: fmt.Sprintf("device %s on %s answers again", d.cfg.Name, p.bus.Name)})
+	}
+}
+
+// deviceFailed counts a poll without any reply. The device is reported
+// lost once it has missed at least two polls in a row and CommLossAfter
+// has passed since its last reply; from then on every probe that fails
+// sends bad samples, so consumers see the points as faulted.
+func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, synced bool) {
+	d.failures++
+	if !d.lost && d.failures >= 2 && now.Sub(d.lastGood) >= d.cfg.CommLossAfter.D() {
+		d.lost = true
+		text := fmt.Sprintf("device %s on %s: no reply for %v", d.cfg.Name, p.bus.Name, now.Sub(d.lastGood).Round(time.Second))
+		if commErr != nil {
+			text += ": " + commErr.Error()
+		}
+		p.sink.Event(record.Event{Kind: record.CommLost, Time: now, ClockSynced: synced, Device: d.cfg.Name,
+			Source: record.SourceAuto, Text: text})
+	}
+	if !d.lost {
+		return
+	}
+	for _, pt := range d.points {
+		p.sink.Sample(record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool",
+			Quality: record.Bad, Cause: record.CauseCommLost})
+	}
+}
+
+func (p *Poller) emitSamples(d *device, res *pollResult, now time.Time, synced bool) {
+	for _, pt := range d.points {
+		s := record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool"}
+		dec := d.decoders[pt.ID]
+		r, err := p.decodePoint(pt, dec, res)
+		if err != nil || res.exception[pt.ID] {
+			s.Quality, s.Cause = record.Bad, record.CauseException
+		} else {
+			s.Value, s.Bool, s.Quality, s.Cause = r.Value, r.Bool, r.Quality, r.Cause
+		}
+		if raw, ok := res.regs[Field{Point: pt.ID, Address: mustWire(pt.Register), Count: dec.Registers()}]; ok {
+			s.Raw = append([]uint16(nil), raw...)
+		}
+		p.sink.Sample(s)
+	}
+}
+
+func (p *Poller) decodePoint(pt config.Point, dec Decoder, res *pollResult) (Reading, error) {
+	table := config.Table(pt.Register.Table)
+	if table == config.Coils || table == config.DiscreteInputs {
+		on, ok := res.bits[pt.ID]
+		if !ok {
+			return Reading{}, fmt.Errorf("point %s: no reply", pt.ID)
+		}
+		return dec.DecodeBit(on), nil
+	}
+	addr := mustWire(pt.Register)
+	regs, ok := res.regs[Field{Point: pt.ID, Address: addr, Count: dec.Registers()}]
+	if !ok {
+		return Reading{}, fmt.Errorf("point %s: no reply", pt.ID)
+	}
+	var status uint16
+	if pt.Fault != nil {
+		st, ok := res.regs[Field{Point: pt.ID, Address: mustWire(pt.Fault.Register), Count: 1, Status: true}]
+		if !ok {
+			return Reading{}, fmt.Errorf("point %s: no status reply", pt.ID)
+		}
+		status = st[0]
+	}
+	return dec.DecodeRegisters(regs, status)
+}
+
+// mustWire returns a validated register's wire address; config validation
+// has already rejected addresses that do not convert.
+func mustWire(r config.Register) uint16 {
+	a, err := r.Wire()
+	if err != nil {
+		panic(fmt.Sprintf("modbus: unvalidated register %+v: %v", r, err))
+	}
+	return a
+}

@@ -1,0 +1,164 @@
+package modbus
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+// fakeConn answers every read with the unit id in each register, except
+// units listed as silent, which time out after the bus timeout.
+type fakeConn struct {
+	timeout time.Duration
+	mu      sync.Mutex
+	silent  map[uint8]bool
+	reads   map[uint8]int
+}
+
+func (f *fakeConn) ReadRegisters(ctx context.Context, unit uint8, _ config.Table, _, count uint16) ([]uint16, error) {
+	f.mu.Lock()
+	silent := f.silent[unit]
+	f.reads[unit]++
+	f.mu.Unlock()
+	if silent {
+		sleep(ctx, f.timeout)
+		return nil, &CommError{Cause: CommTimeout, Err: errors.New("request timed out")}
+	}
+	regs := make([]uint16, count)
+	for i := range regs {
+		regs[i] = uint16(unit)
+	}
+	return regs, nil
+}
+
+func (f *fakeConn) ReadBits(context.Context, uint8, config.Table, uint16, uint16) ([]bool, error) {
+	return nil, errors.New("not used")
+}
+
+func (f *fakeConn) Close() error { return nil }
+
+type collectSink struct {
+	mu      sync.Mutex
+	samples []record.Sample
+	events  []record.Event
+}
+
+func (s *collectSink) Sample(x record.Sample) { s.mu.Lock(); s.samples = append(s.samples, x); s.mu.Unlock() }
+func (s *collectSink) Event(x record.Event)   { s.mu.Lock(); s.events = append(s.events, x); s.mu.Unlock() }
+
+func testBusConfig(devices int, poll, commLoss time.Duration) *config.Config {
+	cfg := &config.Config{Buses: []config.Bus{{Name: "b", Timeout: config.Duration(40 * time.Millisecond)}}}
+	for i := 1; i <= devices; i++ {
+		name := string(rune('A' + i - 1))
+		cfg.Devices = append(cfg.Devices, config.Device{Name: name, Bus: "b", Unit: i, Poll: config.Duration(poll),
+			CommLossAfter: config.Duration(commLoss), MaxRegisters: 125, MaxGap: 10})
+		cfg.Points = append(cfg.Points, config.Point{ID: name + ".v", Device: name, Type: "int16", ByteOrder: "ABCD",
+			Register: config.Register{Table: "input", Address: "0"}})
+	}
+	return cfg
+}
+
+func realClock() (time.Time, bool) { return time.Now(), true }
+
+func TestSilentDeviceDoesNotStarveOthers(t *testing.T) {
+	const poll = 100 * time.Millisecond
+	cfg := testBusConfig(8, poll, 300*time.Millisecond)
+	conn := &fakeConn{timeout: 40 * time.Millisecond, silent: map[uint8]bool{3: true}, reads: map[uint8]int{}}
+	sink := &collectSink{}
+	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	want := int(2 * time.Second / poll)
+	for unit := uint8(1); unit <= 8; unit++ {
+		if unit == 3 {
+			continue
+		}
+		if got := conn.reads[unit]; got < want*9/10 {
+			t.Errorf("unit %d polled %d times in 2 s, want at least %d (90%% of %d)", unit, got, want*9/10, want)
+		}
+	}
+
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	lost := 0
+	for _, e := range sink.events {
+		if e.Kind == record.CommLost && e.Device == "C" {
+			lost++
+		}
+	}
+	if lost != 1 {
+		t.Errorf("comm_lost events for C = %d, want 1", lost)
+	}
+	bad, good := 0, 0
+	for _, s := range sink.samples {
+		switch {
+		case s.Point == "C.v" && s.Quality == record.Bad && s.Cause == record.CauseCommLost:
+			bad++
+		case s.Point == "A.v" && s.Quality == record.Good && s.Value == 1:
+			good++
+		}
+	}
+	if bad == 0 {
+		t.Error("no bad comm_lost samples for the silent device")
+	}
+	if good < want*9/10 {
+		t.Errorf("good samples of A = %d, want at least %d", good, want*9/10)
+	}
+}
+
+func TestDeviceRestoredEvent(t *testing.T) {
+	cfg := testBusConfig(1, 50*time.Millisecond, 100*time.Millisecond)
+	conn := &fakeConn{timeout: 10 * time.Millisecond, silent: map[uint8]bool{1: true}, reads: map[uint8]int{}}
+	sink := &collectSink{}
+	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = p.Run(ctx) }()
+
+	waitFor(t, 3*time.Second, func() bool { return hasEvent(sink, record.CommLost) })
+	conn.mu.Lock()
+	conn.silent[1] = false
+	conn.mu.Unlock()
+	waitFor(t, 3*time.Second, func() bool { return hasEvent(sink, record.CommRestored) })
+	cancel()
+	<-done
+}
+
+func hasEvent(s *collectSink, kind record.EventKind) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.events {
+		if e.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", limit)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
