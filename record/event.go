@@ -10,6 +10,7 @@ const (
 	AlarmRaised    EventKind = "alarm_raised"
 	AlarmCleared   EventKind = "alarm_cleared"
 	AlarmReset     EventKind = "alarm_reset"
+	AlarmSilenced  EventKind = "alarm_silenced"
 	FaultRaised    EventKind = "fault_raised"
 	FaultCleared   EventKind = "fault_cleared"
 	CommLost       EventKind = "comm_lost"

@@ -1,0 +1,239 @@
+package alarm
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+// EventSink receives every state change. It must not block: the gateway
+// queues events for storage.
+type EventSink func(record.Event)
+
+// Engine holds the alarm state of all points, the interlocks and the
+// desired output states. It is safe for use by several bus goroutines.
+type Engine struct {
+	mu         sync.Mutex
+	points     map[string]*pointState
+	unseen     int
+	interlocks []*interlock
+	outputs    Outputs
+	emit       EventSink
+	// current holds the state last driven on each output; failed outputs
+	// are absent so they are driven again.
+	current  map[string]bool
+	silenced bool
+	// armed turns true once every point has produced a sample; until
+	// then every output stays in its tripped state.
+	armed bool
+	clock func() (time.Time, bool)
+}
+
+type interlock struct {
+	name    string
+	level   record.Level
+	points  []string
+	m       int
+	outputs []string
+	tripped bool
+}
+
+// New builds an engine for cfg and drives every output to its safe
+// (active) state: the plant stays tripped until the first complete scan.
+// clock stamps operator actions and start-up.
+func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time.Time, bool)) (*Engine, error) {
+	e := &Engine{points: map[string]*pointState{}, outputs: outputs, emit: emit, current: map[string]bool{}, clock: clock}
+	for _, p := range cfg.Points {
+		e.points[p.ID] = newPointState(p)
+	}
+	e.unseen = len(e.points)
+	names := outputs.Names()
+	for _, il := range cfg.Interlocks {
+		m, _, ok := config.ParseVote(il.When.Vote, len(il.When.Points))
+		if !ok {
+			return nil, fmt.Errorf("interlock %s: invalid vote %q", il.Name, il.When.Vote)
+		}
+		x := &interlock{name: il.Name, level: record.Level(il.When.Alarm), points: il.When.Points, m: m}
+		for _, eff := range il.Do {
+			if !slices.Contains(names, eff.Output) {
+				return nil, fmt.Errorf("interlock %s: board has no output %q", il.Name, eff.Output)
+			}
+			x.outputs = append(x.outputs, eff.Output)
+		}
+		e.interlocks = append(e.interlocks, x)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now, synced := clock()
+	e.drive(safeStates(names), record.SourceAuto, now, synced)
+	return e, nil
+}
+
+func safeStates(names []string) map[string]bool {
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
+}
+
+// Process evaluates one sample. It runs on the bus goroutine that read it.
+func (e *Engine) Process(s record.Sample) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, ok := e.points[s.Point]
+	if !ok {
+		return
+	}
+	if !ps.seen {
+		ps.seen = true
+		e.unseen--
+	}
+	e.evaluatePoint(ps, s)
+	e.evaluateInterlocks(s)
+	e.update(s.Time, s.ClockSynced, record.SourceAuto)
+}
+
+func (e *Engine) evaluatePoint(ps *pointState, s record.Sample) {
+	if !s.Valid() || s.IsBool {
+		if !s.Valid() && !ps.fault {
+			ps.fault = true
+			e.emit(record.Event{Kind: record.FaultRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id,
+				Source: record.SourceAuto, Text: fmt.Sprintf("%s has no valid reading: %s", ps.id, s.Cause)})
+		}
+		return
+	}
+	if ps.fault {
+		ps.fault = false
+		e.emit(record.Event{Kind: record.FaultCleared, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id,
+			Source: record.SourceAuto, Value: s.Value, HasValue: true, Text: ps.id + " reads valid values again"})
+	}
+	ps.value, ps.hasValue = s.Value, true
+	for _, sp := range ps.points {
+		past := sp.past(s.Value)
+		switch {
+		case past && !sp.active:
+			sp.active = true
+			if !sp.latched {
+				sp.latched = true
+				// A new alarm sounds the horn again after a silence.
+				e.silenced = false
+			}
+			e.emit(record.Event{Kind: record.AlarmRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
+				Value: s.Value, HasValue: true, Source: record.SourceAuto, Text: ps.describe(sp, s.Value)})
+		case !past && sp.active:
+			sp.active = false
+			e.emit(record.Event{Kind: record.AlarmCleared, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
+				Value: s.Value, HasValue: true, Source: record.SourceAuto,
+				Text: fmt.Sprintf("%s back inside %s set point %.4g; latched until reset", ps.id, sp.level, sp.value)})
+		}
+	}
+}
+
+// evaluateInterlocks trips every interlock whose vote is met. A trip
+// latches: only Reset ends it.
+func (e *Engine) evaluateInterlocks(s record.Sample) {
+	for _, il := range e.interlocks {
+		if il.tripped {
+			continue
+		}
+		n, voters := e.votes(il)
+		if n < il.m {
+			continue
+		}
+		il.tripped = true
+		e.emit(record.Event{Kind: record.Trip, Time: s.Time, ClockSynced: s.ClockSynced, Output: strings.Join(il.outputs, ","),
+			Level: il.level, Source: record.SourceAuto,
+			Text: fmt.Sprintf("interlock %s tripped (%d of %d at %s: %s)", il.name, n, len(il.points), il.level, strings.Join(voters, ", "))})
+	}
+}
+
+// votes counts the interlock's points that are past its set point now.
+func (e *Engine) votes(il *interlock) (int, []string) {
+	var voters []string
+	for _, id := range il.points {
+		if sp := e.points[id].setPoint(il.level); sp != nil && sp.active {
+			voters = append(voters, id)
+		}
+	}
+	return len(voters), voters
+}
+
+// desired computes every output's state from the alarm and trip states.
+func (e *Engine) desired() map[string]bool {
+	names := e.outputs.Names()
+	if !e.armed {
+		return safeStates(names)
+	}
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = false
+	}
+	anyLatched := false
+	for _, ps := range e.points {
+		for _, sp := range ps.points {
+			anyLatched = anyLatched || sp.latched
+		}
+	}
+	anyTrip := false
+	for _, il := range e.interlocks {
+		if il.tripped {
+			anyTrip = true
+			for _, o := range il.outputs {
+				out[o] = true
+			}
+		}
+	}
+	if _, ok := out[Horn]; ok {
+		out[Horn] = (anyLatched || anyTrip) && !e.silenced
+	}
+	if _, ok := out[Beacon]; ok {
+		out[Beacon] = anyLatched || anyTrip
+	}
+	return out
+}
+
+func (e *Engine) update(t time.Time, synced bool, source record.Source) {
+	if !e.armed && e.unseen == 0 {
+		e.armed = true
+	}
+	e.drive(e.desired(), source, t, synced)
+}
+
+// drive sets each output whose desired state differs from its current one,
+// in name order so logs and events are stable.
+func (e *Engine) drive(want map[string]bool, source record.Source, t time.Time, synced bool) {
+	names := make([]string, 0, len(want))
+	for n := range want {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		active := want[n]
+		if cur, ok := e.current[n]; ok && cur == active {
+			continue
+		}
+		if err := e.outputs.Set(n, active); err != nil {
+			delete(e.current, n)
+			e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source,
+				Text: fmt.Sprintf("output %s could not be set %s: %v", n, onOff(active), err)})
+			continue
+		}
+		e.current[n] = active
+		e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source,
+			Text: fmt.Sprintf("output %s %s", n, onOff(active))})
+	}
+}
+
+func onOff(active bool) string {
+	if active {
+		return "active"
+	}
+	return "inactive"
+}
