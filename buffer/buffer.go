@@ -1,0 +1,355 @@
+package buffer
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Lane orders records for upload: events before telemetry.
+type Lane byte
+
+// Lanes, highest upload priority first.
+const (
+	Events    Lane = 'e'
+	Telemetry Lane = 't'
+)
+
+// Lanes lists the lanes in upload priority order.
+var Lanes = []Lane{Events, Telemetry}
+
+func (l Lane) String() string {
+	switch l {
+	case Events:
+		return "events"
+	case Telemetry:
+		return "telemetry"
+	}
+	return fmt.Sprintf("lane(%d)", byte(l))
+}
+
+const (
+	prefixRecord = 'r'
+	prefixQueue  = 'q'
+	// maxBatch bounds one Badger transaction.
+	maxBatch = 512
+)
+
+// Entry is one record to append.
+type Entry struct {
+	Lane    Lane
+	Payload []byte
+}
+
+// Record is a stored record.
+type Record struct {
+	Seq     uint64
+	Lane    Lane
+	Payload []byte
+}
+
+// Options configure a buffer.
+type Options struct {
+	Path string
+	// SyncInterval bounds how long appended telemetry may stay unsynced.
+	SyncInterval time.Duration
+	Logger       *slog.Logger
+}
+
+// Buffer is an open store. Its methods are safe for concurrent use.
+type Buffer struct {
+	db   *badger.DB
+	opts Options
+
+	// mu serialises appends so seq stays gap-free: a number is taken
+	// only when its transaction commits.
+	mu      sync.Mutex
+	lastSeq uint64
+	pending map[Lane]int
+	dirty   bool
+	synced  time.Time
+
+	notify chan struct{}
+	closed bool
+}
+
+// ErrClosed is returned by operations on a closed buffer.
+var ErrClosed = errors.New("buffer closed")
+
+// Open opens or creates the store at opts.Path.
+func Open(opts Options) (*Buffer, error) {
+	if opts.SyncInterval <= 0 {
+		opts.SyncInterval = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	db, err := badger.Open(badgerOptions(opts.Path, opts.Logger))
+	if err != nil {
+		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
+	}
+	b := &Buffer{db: db, opts: opts, pending: map[Lane]int{}, notify: make(chan struct{}, 1), synced: time.Now()}
+	if err := b.load(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
+	}
+	return b, nil
+}
+
+// load finds the last seq and counts each lane's upload queue.
+func (b *Buffer) load() error {
+	return b.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: []byte{prefixRecord}})
+		it.Seek([]byte{prefixRecord, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF})
+		if it.Valid() {
+			b.lastSeq = binary.BigEndian.Uint64(it.Item().Key()[1:])
+		}
+		it.Close()
+
+		qit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue}})
+		defer qit.Close()
+		for qit.Rewind(); qit.Valid(); qit.Next() {
+			b.pending[Lane(qit.Item().Key()[1])]++
+		}
+		return nil
+	})
+}
+
+func recordKey(seq uint64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixRecord
+	binary.BigEndian.PutUint64(k[1:], seq)
+	return k
+}
+
+func queueKey(lane Lane, seq uint64) []byte {
+	k := make([]byte, 10)
+	k[0] = prefixQueue
+	k[1] = byte(lane)
+	binary.BigEndian.PutUint64(k[2:], seq)
+	return k
+}
+
+// Append stores entries in order and returns the seq of the first; the
+// others follow one by one. When any entry is in the Events lane, Append
+// returns only after the data is synced to disk. Telemetry is synced by
+// Run at least every SyncInterval.
+func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return 0, ErrClosed
+	}
+	first = b.lastSeq + 1
+	mustSync := false
+	for start := 0; start < len(entries); start += maxBatch {
+		chunk := entries[start:min(start+maxBatch, len(entries))]
+		seq := b.lastSeq
+		err := b.db.Update(func(txn *badger.Txn) error {
+			for _, e := range chunk {
+				seq++
+				val := make([]byte, 1+len(e.Payload))
+				val[0] = byte(e.Lane)
+				copy(val[1:], e.Payload)
+				if err := txn.Set(recordKey(seq), val); err != nil {
+					return err
+				}
+				if err := txn.Set(queueKey(e.Lane, seq), nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return first, fmt.Errorf("append %d records after seq %d: %w", len(chunk), b.lastSeq, err)
+		}
+		b.lastSeq = seq
+		for _, e := range chunk {
+			b.pending[e.Lane]++
+			mustSync = mustSync || e.Lane == Events
+		}
+	}
+	b.dirty = true
+	if mustSync || time.Since(b.synced) >= b.opts.SyncInterval {
+		if err := b.syncLocked(); err != nil {
+			return first, err
+		}
+	}
+	b.wake()
+	return first, nil
+}
+
+func (b *Buffer) syncLocked() error {
+	if !b.dirty {
+		return nil
+	}
+	if err := b.db.Sync(); err != nil {
+		return fmt.Errorf("sync buffer: %w", err)
+	}
+	b.dirty = false
+	b.synced = time.Now()
+	return nil
+}
+
+func (b *Buffer) wake() {
+	select {
+	case b.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Notify returns a channel that receives after appends, so an uploader
+// can sleep until there is new data. One signal may stand for many
+// appends.
+func (b *Buffer) Notify() <-chan struct{} { return b.notify }
+
+// Run syncs unsynced telemetry every SyncInterval until ctx ends.
+func (b *Buffer) Run(ctx context.Context) error {
+	t := time.NewTicker(b.opts.SyncInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			b.mu.Lock()
+			err := error(nil)
+			if !b.closed {
+				err = b.syncLocked()
+			}
+			b.mu.Unlock()
+			if err != nil {
+				b.opts.Logger.Error("periodic sync failed", "err", err)
+			}
+		}
+	}
+}
+
+// Pending returns up to limit records of lane that wait for upload, in seq
+// order, leaving out those for which skip returns true.
+func (b *Buffer) Pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
+	var out []Record
+	err := b.db.View(func(txn *badger.Txn) error {
+		prefix := []byte{prefixQueue, byte(lane)}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid() && len(out) < limit; it.Next() {
+			seq := binary.BigEndian.Uint64(it.Item().Key()[2:])
+			if skip != nil && skip(seq) {
+				continue
+			}
+			item, err := txn.Get(recordKey(seq))
+			if err != nil {
+				return fmt.Errorf("record %d queued but not readable: %w", seq, err)
+			}
+			val, err := item.ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read record %d: %w", seq, err)
+			}
+			out = append(out, Record{Seq: seq, Lane: Lane(val[0]), Payload: val[1:]})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pending %s: %w", lane, err)
+	}
+	return out, nil
+}
+
+// Ack removes acknowledged records from their lane's upload queue. The
+// records themselves stay for history.
+func (b *Buffer) Ack(lane Lane, seqs []uint64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	removed := 0
+	err := b.db.Update(func(txn *badger.Txn) error {
+		for _, s := range seqs {
+			k := queueKey(lane, s)
+			if _, err := txn.Get(k); errors.Is(err, badger.ErrKeyNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+			removed++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ack %d %s records: %w", len(seqs), lane, err)
+	}
+	b.pending[lane] -= removed
+	b.dirty = true
+	return nil
+}
+
+// Stats is a snapshot of the buffer's counters.
+type Stats struct {
+	LastSeq uint64
+	Pending map[Lane]int
+}
+
+// Stats returns the last seq and each lane's upload backlog.
+func (b *Buffer) Stats() Stats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := Stats{LastSeq: b.lastSeq, Pending: map[Lane]int{}}
+	for l, n := range b.pending {
+		s.Pending[l] = n
+	}
+	return s
+}
+
+// Scan calls fn for every stored record in seq order, for exports and
+// tests.
+func (b *Buffer) Scan(fn func(Record) error) error {
+	return b.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			val, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read record: %w", err)
+			}
+			seq := binary.BigEndian.Uint64(it.Item().Key()[1:])
+			if err := fn(Record{Seq: seq, Lane: Lane(val[0]), Payload: val[1:]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Close syncs and closes the store. Callers stop appending first; later
+// calls return ErrClosed.
+func (b *Buffer) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	syncErr := b.syncLocked()
+	closeErr := b.db.Close()
+	if closeErr != nil {
+		closeErr = fmt.Errorf("close buffer: %w", closeErr)
+	}
+	return errors.Join(syncErr, closeErr)
+}
