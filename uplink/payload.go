@@ -1,0 +1,156 @@
+package uplink
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/plantgw/plantgw/buffer"
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+// Format is the payload format this package writes; docs/uplink-protocol.md
+// defines it.
+const Format = "platform-json-v1"
+
+// pointInfo is what the platform needs to know about a point.
+type pointInfo struct {
+	hazardCode, pointCode, unit string
+}
+
+// Encoder builds platform-json-v1 messages.
+type Encoder struct {
+	site   config.Site
+	loc    *time.Location
+	points map[string]pointInfo
+}
+
+// NewEncoder returns an encoder for cfg's site and points.
+func NewEncoder(cfg *config.Config) (*Encoder, error) {
+	loc, err := time.LoadLocation(cfg.Site.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", cfg.Site.Timezone, err)
+	}
+	e := &Encoder{site: cfg.Site, loc: loc, points: map[string]pointInfo{}}
+	for _, p := range cfg.Points {
+		e.points[p.ID] = pointInfo{hazardCode: p.Platform.HazardCode, pointCode: p.Platform.PointCode, unit: p.Unit}
+	}
+	return e, nil
+}
+
+type message struct {
+	V              int               `json:"v"`
+	Format         string            `json:"format"`
+	GatewayID      string            `json:"gateway_id"`
+	EnterpriseCode string            `json:"enterprise_code"`
+	SentAt         string            `json:"sent_at"`
+	Records        []json.RawMessage `json:"records"`
+}
+
+type sampleJSON struct {
+	Seq         uint64 `json:"seq"`
+	Kind        string `json:"kind"`
+	PointID     string `json:"point_id"`
+	HazardCode  string `json:"hazard_code"`
+	PointCode   string `json:"point_code"`
+	Value       any    `json:"value"`
+	Unit        string `json:"unit"`
+	Quality     string `json:"quality"`
+	Cause       string `json:"cause,omitempty"`
+	TS          string `json:"ts"`
+	ClockSynced bool   `json:"clock_synced"`
+	Historical  bool   `json:"historical"`
+}
+
+type eventJSON struct {
+	Seq         uint64   `json:"seq"`
+	Kind        string   `json:"kind"`
+	Event       string   `json:"event"`
+	PointID     string   `json:"point_id"`
+	HazardCode  string   `json:"hazard_code,omitempty"`
+	PointCode   string   `json:"point_code,omitempty"`
+	Device      string   `json:"device,omitempty"`
+	Output      string   `json:"output,omitempty"`
+	Level       string   `json:"level,omitempty"`
+	Value       *float64 `json:"value"`
+	Source      string   `json:"source"`
+	TS          string   `json:"ts"`
+	ClockSynced bool     `json:"clock_synced"`
+	Historical  bool     `json:"historical"`
+	Text        string   `json:"text"`
+}
+
+func (e *Encoder) timestamp(t time.Time) string {
+	return t.In(e.loc).Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// Encode builds one message from records of one lane. A record whose
+// seq is at most historicalUpTo is marked historical. Records that cannot
+// be decoded are returned as skipped so the caller can report them; they
+// stay out of the message.
+func (e *Encoder) Encode(recs []buffer.Record, historicalUpTo uint64, now time.Time) (payload []byte, skipped []uint64, err error) {
+	msg := message{V: 1, Format: Format, GatewayID: e.site.GatewayID, EnterpriseCode: e.site.EnterpriseCode, SentAt: e.timestamp(now)}
+	for _, r := range recs {
+		raw, err := e.encodeRecord(r, r.Seq <= historicalUpTo)
+		if err != nil {
+			skipped = append(skipped, r.Seq)
+			continue
+		}
+		msg.Records = append(msg.Records, raw)
+	}
+	if len(msg.Records) == 0 {
+		return nil, skipped, nil
+	}
+	payload, err = json.Marshal(msg)
+	if err != nil {
+		return nil, skipped, fmt.Errorf("encode message: %w", err)
+	}
+	return payload, skipped, nil
+}
+
+func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessage, error) {
+	d, err := record.Decode(r.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("record %d: %w", r.Seq, err)
+	}
+	if s := d.Sample; s != nil {
+		info := e.points[s.Point]
+		out := sampleJSON{Seq: r.Seq, Kind: "sample", PointID: s.Point, HazardCode: info.hazardCode, PointCode: info.pointCode,
+			Unit: info.unit, Quality: s.Quality.String(), Cause: string(s.Cause), TS: e.timestamp(s.Time),
+			ClockSynced: s.ClockSynced, Historical: historical}
+		switch {
+		case s.Quality == record.Bad:
+		case s.IsBool:
+			out.Value, out.Unit = s.Bool, ""
+		default:
+			out.Value = s.Value
+		}
+		return json.Marshal(out)
+	}
+	ev := d.Event
+	info := e.points[ev.Point]
+	out := eventJSON{Seq: r.Seq, Kind: "event", Event: string(ev.Kind), PointID: ev.Point, HazardCode: info.hazardCode,
+		PointCode: info.pointCode, Device: ev.Device, Output: ev.Output, Level: string(ev.Level), Source: string(ev.Source),
+		TS: e.timestamp(ev.Time), ClockSynced: ev.ClockSynced, Historical: historical, Text: ev.Text}
+	if ev.HasValue {
+		v := ev.Value
+		out.Value = &v
+	}
+	return json.Marshal(out)
+}
+
+// statusJSON is the retained birth and will message.
+type statusJSON struct {
+	V              int    `json:"v"`
+	GatewayID      string `json:"gateway_id"`
+	EnterpriseCode string `json:"enterprise_code"`
+	State          string `json:"state"`
+	TS             string `json:"ts"`
+}
+
+// Status returns the status message for state online or offline.
+func (e *Encoder) Status(state string, now time.Time) []byte {
+	data, _ := json.Marshal(statusJSON{V: 1, GatewayID: e.site.GatewayID, EnterpriseCode: e.site.EnterpriseCode, State: state, TS: e.timestamp(now)})
+	return data
+}
