@@ -141,7 +141,7 @@ func (d *decoder) decodeSlice(path string, n ast.Node, v reflect.Value) {
 func (d *decoder) decodeText(path string, n ast.Node, v reflect.Value) {
 	text, ok := scalarText(n)
 	if !ok {
-		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), nodeKind(n))
+		d.ps.add(lineOf(n), "%s: expected %s, got %s", pathName(path), expectedKind(v.Type()), nodeKind(n))
 		return
 	}
 	if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
@@ -152,7 +152,7 @@ func (d *decoder) decodeText(path string, n ast.Node, v reflect.Value) {
 func (d *decoder) decodeScalar(path string, n ast.Node, v reflect.Value) {
 	text, ok := scalarText(n)
 	if !ok {
-		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), nodeKind(n))
+		d.ps.add(lineOf(n), "%s: expected %s, got %s", pathName(path), expectedKind(v.Type()), nodeKind(n))
 		return
 	}
 	bad := func() {
@@ -229,7 +229,7 @@ func yamlFields(t reflect.Type) map[string]int {
 	return fields
 }
 
-func expectedKind(t reflect.Type) string {
+func expectedKind(t reflect.Type) phrase {
 	if t == reflect.TypeFor[Duration]() {
 		return "a duration such as 500ms, 2s or 1m"
 	}
@@ -248,10 +248,10 @@ func expectedKind(t reflect.Type) string {
 	case reflect.Slice:
 		return "a list"
 	}
-	return t.String()
+	return phrase(t.String())
 }
 
-func nodeKind(n ast.Node) string {
+func nodeKind(n ast.Node) phrase {
 	switch n.(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:
 		return "a mapping"
@@ -266,7 +266,7 @@ func nodeKind(n ast.Node) string {
 	case *ast.NullNode:
 		return "an empty value"
 	}
-	return n.Type().String()
+	return phrase(n.Type().String())
 }
 
 func joinPath(parent, key string) string {

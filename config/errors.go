@@ -18,9 +18,20 @@ type Problem struct {
 	Args   []any
 }
 
+// phrase is a message argument that is itself translated, such as the
+// kind of value a key expects.
+type phrase string
+
 // Render formats the problem in the printer's language as "file:line: text".
 func (p Problem) Render(pr *message.Printer) string {
-	return pr.Sprintf("%s:%d: %s", p.File, p.Line, pr.Sprintf(p.Format, p.Args...))
+	args := make([]any, len(p.Args))
+	for i, a := range p.Args {
+		if ph, ok := a.(phrase); ok {
+			a = pr.Sprintf(string(ph))
+		}
+		args[i] = a
+	}
+	return pr.Sprintf("%s:%d: %s", p.File, p.Line, pr.Sprintf(p.Format, args...))
 }
 
 // Error is returned by Load when the file cannot be used. It lists every

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/message"
+
 	"github.com/plantgw/plantgw/config"
 )
 
@@ -94,25 +96,27 @@ func mergeFields(table config.Table, fields []Field, limit, maxGap int) []Block 
 }
 
 // FormatPlan writes the reads of each device, one line per block, for
-// `gatewayd --print-plan`.
-func FormatPlan(cfg *config.Config) (string, error) {
+// `gatewayd --print-plan`, in the printer's language.
+func FormatPlan(cfg *config.Config, pr *message.Printer) (string, error) {
 	var b strings.Builder
 	for _, dev := range cfg.Devices {
 		blocks, err := PlanDevice(devicePoints(cfg, dev.Name), dev.MaxRegisters, dev.MaxGap)
 		if err != nil {
 			return "", fmt.Errorf("device %s: %w", dev.Name, err)
 		}
-		fmt.Fprintf(&b, "%s (bus %s, unit %d, every %v): %d read(s)\n", dev.Name, dev.Bus, dev.Unit, dev.Poll.D(), len(blocks))
+		b.WriteString(pr.Sprintf("%s (bus %s, unit %d, every %v): %d read(s)", dev.Name, dev.Bus, dev.Unit, dev.Poll.D(), len(blocks)))
+		b.WriteString("\n")
 		for _, blk := range blocks {
 			var names []string
 			for _, f := range blk.Fields {
 				name := f.Point
 				if f.Status {
-					name += " (status)"
+					name += pr.Sprintf(" (status)")
 				}
 				names = append(names, name)
 			}
-			fmt.Fprintf(&b, "  %-8s start %5d count %3d  %s\n", blk.Table, blk.Start, blk.Count, strings.Join(names, ", "))
+			b.WriteString(pr.Sprintf("  %-8s start %5d count %3d  %s", string(blk.Table), blk.Start, blk.Count, strings.Join(names, ", ")))
+			b.WriteString("\n")
 		}
 	}
 	return b.String(), nil

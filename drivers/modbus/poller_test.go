@@ -48,8 +48,16 @@ type collectSink struct {
 	events  []record.Event
 }
 
-func (s *collectSink) Sample(x record.Sample) { s.mu.Lock(); s.samples = append(s.samples, x); s.mu.Unlock() }
-func (s *collectSink) Event(x record.Event)   { s.mu.Lock(); s.events = append(s.events, x); s.mu.Unlock() }
+func (s *collectSink) Sample(x record.Sample) {
+	s.mu.Lock()
+	s.samples = append(s.samples, x)
+	s.mu.Unlock()
+}
+func (s *collectSink) Event(x record.Event) {
+	s.mu.Lock()
+	s.events = append(s.events, x)
+	s.mu.Unlock()
+}
 
 func testBusConfig(devices int, poll, commLoss time.Duration) *config.Config {
 	cfg := &config.Config{Buses: []config.Bus{{Name: "b", Timeout: config.Duration(40 * time.Millisecond)}}}

@@ -1,0 +1,157 @@
+// Command gatewayd is the plantgw gateway daemon: it polls the plant's
+// Modbus devices, raises alarms and drives outputs locally, stores every
+// sample and event, and sends them to the platform.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the gateway's root file system may have no zoneinfo
+
+	"golang.org/x/text/message"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/drivers/modbus"
+	"github.com/plantgw/plantgw/gateway"
+	"github.com/plantgw/plantgw/locale"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitRuntime = 1
+	exitUsage   = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gatewayd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "/etc/plantgw/gateway.yaml", "")
+	lang := fs.String("lang", "", "")
+	check := fs.Bool("check", false, "")
+	printPlan := fs.Bool("print-plan", false, "")
+	logLevel := fs.String("log-level", "info", "")
+	pr := locale.Printer(langFromArgs(args))
+	fs.Usage = func() { usage(stderr, pr) }
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *lang != "" {
+		if _, err := locale.Parse(*lang); err != nil {
+			fmt.Fprintln(stderr, pr.Sprintf("invalid --lang %q: use zh-CN or en", *lang))
+			return exitUsage
+		}
+	}
+	if fs.NArg() == 1 && !isFlagSet(fs, "config") {
+		*configPath = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		fmt.Fprintln(stderr, pr.Sprintf("unexpected arguments: %v", fs.Args()))
+		return exitUsage
+	}
+
+	cfg, err := config.Load(*configPath)
+	if err != nil {
+		if ce, ok := config.AsError(err); ok {
+			fmt.Fprintln(stderr, ce.Render(pr))
+		} else {
+			fmt.Fprintln(stderr, err)
+		}
+		return exitUsage
+	}
+	if *lang == "" {
+		pr = locale.Printer(cfg.Site.Lang)
+	}
+	switch {
+	case *check:
+		fmt.Fprintln(stdout, pr.Sprintf("config %s is valid: %d buses, %d devices, %d points, %d interlocks",
+			cfg.File, len(cfg.Buses), len(cfg.Devices), len(cfg.Points), len(cfg.Interlocks)))
+		return exitOK
+	case *printPlan:
+		plan, err := modbus.FormatPlan(cfg, pr)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		fmt.Fprint(stdout, plan)
+		return exitOK
+	}
+	return serve(cfg, *logLevel, stderr, pr)
+}
+
+func serve(cfg *config.Config, level string, stderr io.Writer, pr *message.Printer) int {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		fmt.Fprintln(stderr, pr.Sprintf("invalid --log-level %q: use debug, info, warn or error", level))
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		sig, ok := <-sigs
+		if !ok {
+			return
+		}
+		log.Info("signal received; stopping", "signal", sig.String())
+		cancel()
+		if _, ok := <-sigs; ok {
+			log.Error("second signal; exiting at once")
+			os.Exit(exitRuntime)
+		}
+	}()
+
+	if err := gateway.Run(ctx, cfg, gateway.Options{Logger: log}); err != nil {
+		log.Error("gateway failed", "err", err)
+		return exitRuntime
+	}
+	log.Info("gateway stopped")
+	return exitOK
+}
+
+// langFromArgs finds --lang before flags are parsed, so usage and flag
+// errors already use it.
+func langFromArgs(args []string) string {
+	for i, a := range args {
+		switch {
+		case a == "--lang" || a == "-lang":
+			if i+1 < len(args) {
+				return args[i+1]
+			}
+		case len(a) > 7 && (a[:7] == "--lang=" || a[:6] == "-lang="):
+			return a[len("--lang="):]
+		}
+	}
+	if v := os.Getenv("PLANTGW_LANG"); v != "" {
+		return v
+	}
+	return locale.Default
+}
+
+func isFlagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func usage(w io.Writer, pr *message.Printer) {
+	fmt.Fprintln(w, pr.Sprintf("Usage: gatewayd [flags] [CONFIG]"))
+	fmt.Fprintln(w, pr.Sprintf("  --config PATH     gateway config file (default /etc/plantgw/gateway.yaml)"))
+	fmt.Fprintln(w, pr.Sprintf("  --check           check the config and exit: 0 valid, 2 errors"))
+	fmt.Fprintln(w, pr.Sprintf("  --print-plan      print the Modbus reads of every device and exit"))
+	fmt.Fprintln(w, pr.Sprintf("  --lang LANG       language of messages: zh-CN (default) or en"))
+	fmt.Fprintln(w, pr.Sprintf("  --log-level LVL   debug, info, warn or error (default info)"))
+}

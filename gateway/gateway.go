@@ -1,0 +1,194 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/plantgw/plantgw/alarm"
+	"github.com/plantgw/plantgw/board"
+	"github.com/plantgw/plantgw/buffer"
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/drivers/modbus"
+	"github.com/plantgw/plantgw/record"
+	"github.com/plantgw/plantgw/uplink"
+)
+
+// Options are the run-time settings that do not come from the config.
+type Options struct {
+	Logger *slog.Logger
+	// Board replaces the config's board profile, for tests.
+	Board board.Board
+	// DrainTimeout is how long the uplink may keep sending at shutdown.
+	DrainTimeout time.Duration
+}
+
+// Gateway is a running gateway.
+type Gateway struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	board  board.Board
+	buf    *buffer.Buffer
+	engine *alarm.Engine
+	store  *storer
+	up     *uplink.Uplink
+}
+
+// Run builds the gateway from cfg, runs it until ctx ends and stops it in
+// order. It returns an error when a component cannot start.
+func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	g := &Gateway{cfg: cfg, log: log}
+
+	g.board = opts.Board
+	if g.board == nil {
+		if g.board, err = board.Open(cfg.Board.Profile, cfg.Board.StatusFile, log.With("component", "board")); err != nil {
+			return err
+		}
+	}
+	// From here on, whatever happens, the board ends de-energised.
+	defer func() { err = errors.Join(err, g.board.Halt()) }()
+	boardCtx, stopBoard := context.WithCancel(context.Background())
+	var boardDone sync.WaitGroup
+	boardDone.Go(func() { g.logErr("board", g.board.Run(boardCtx)) })
+	defer func() { stopBoard(); boardDone.Wait() }()
+
+	g.buf, err = buffer.Open(buffer.Options{Path: cfg.Buffer.Path, SyncInterval: cfg.Buffer.SyncInterval.D(), Logger: log.With("component", "buffer")})
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, g.buf.Close()) }()
+	bufCtx, stopBuf := context.WithCancel(context.Background())
+	var bufDone sync.WaitGroup
+	bufDone.Go(func() { g.logErr("buffer", g.buf.Run(bufCtx)) })
+	defer func() { stopBuf(); bufDone.Wait() }()
+
+	g.store = newStorer(g.buf, log.With("component", "store"))
+	storeCtx, stopStore := context.WithCancel(context.Background())
+	var storeDone sync.WaitGroup
+	storeDone.Go(func() { g.store.run(storeCtx) })
+	defer g.stopStore(&storeDone, stopStore)
+
+	if g.engine, err = alarm.New(cfg, g.board, g.event, wallClock); err != nil {
+		return err
+	}
+
+	return g.runAcquisitionAndUplink(ctx, opts)
+}
+
+// runAcquisitionAndUplink runs pollers and uplink until ctx ends. Pollers
+// stop first; the uplink gets the stop event and a bounded drain after.
+func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options) error {
+	pollers, err := g.buildPollers()
+	if err != nil {
+		return err
+	}
+	enc, err := uplink.NewEncoder(g.cfg)
+	if err != nil {
+		return err
+	}
+	g.up = uplink.New(uplink.Options{MQTT: g.cfg.Uplink.MQTT, Encoder: enc, Store: g.buf, Logger: g.log.With("component", "uplink"),
+		DrainTimeout: opts.DrainTimeout}, g.cfg.Site)
+
+	now, synced := wallClock()
+	g.event(record.Event{Kind: record.GatewayStarted, Time: now, ClockSynced: synced, Source: record.SourceAuto,
+		Text: fmt.Sprintf("gateway %s started with %d devices on %d buses", g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses))})
+
+	upCtx, stopUp := context.WithCancel(context.Background())
+	var upDone sync.WaitGroup
+	upDone.Go(func() { g.logErr("uplink", g.up.Run(upCtx)) })
+
+	var pollDone sync.WaitGroup
+	for _, p := range pollers {
+		pollDone.Go(func() { g.logErr("poller", p.Run(ctx)) })
+	}
+	g.log.Info("gateway running", "gateway_id", g.cfg.Site.GatewayID, "buses", len(pollers))
+	<-ctx.Done()
+
+	g.log.Info("gateway stopping")
+	pollDone.Wait()
+	now, synced = wallClock()
+	g.event(record.Event{Kind: record.GatewayStopped, Time: now, ClockSynced: synced, Source: record.SourceAuto,
+		Text: "gateway stopped in order"})
+	g.flushStore()
+	stopUp()
+	upDone.Wait()
+	return nil
+}
+
+// flushStore waits until the store queue is empty, so the uplink's drain
+// sees the last records. It gives up after 5 s; the rest is still written
+// before the buffer closes.
+func (g *Gateway) flushStore() {
+	deadline := time.Now().Add(5 * time.Second)
+	for len(g.store.queue) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// stopStore lets the store writer finish the queue. A writer still
+// retrying a failing disk after 10 s is told to give up.
+func (g *Gateway) stopStore(done *sync.WaitGroup, cancel context.CancelFunc) {
+	close(g.store.queue)
+	finished := make(chan struct{})
+	go func() { done.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(10 * time.Second):
+		cancel()
+		<-finished
+	}
+	cancel()
+}
+
+func (g *Gateway) buildPollers() ([]*modbus.Poller, error) {
+	var out []*modbus.Poller
+	for _, bus := range g.cfg.Buses {
+		conn, err := modbus.Dial(bus)
+		if err != nil {
+			return nil, err
+		}
+		p, err := modbus.NewPoller(g.cfg, bus, conn, sink{g}, wallClock)
+		if err != nil {
+			return nil, fmt.Errorf("bus %s: %w", bus.Name, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (g *Gateway) logErr(component string, err error) {
+	if err != nil {
+		g.log.Error("component stopped with an error", "component", component, "err", err)
+	}
+}
+
+// sink connects the pollers to the alarm engine and the store.
+type sink struct{ g *Gateway }
+
+// Sample evaluates alarms first, synchronously, then queues the sample
+// for storage.
+func (s sink) Sample(x record.Sample) {
+	s.g.engine.Process(x)
+	s.g.store.enqueue(buffer.Entry{Lane: buffer.Telemetry, Payload: record.EncodeSample(x)})
+}
+
+func (s sink) Event(e record.Event) { s.g.event(e) }
+
+// event logs an event and queues it for storage and upload.
+func (g *Gateway) event(e record.Event) {
+	attrs := []any{"event", string(e.Kind), "source", string(e.Source)}
+	for _, kv := range [][2]string{{"point", e.Point}, {"device", e.Device}, {"output", e.Output}, {"level", string(e.Level)}} {
+		if kv[1] != "" {
+			attrs = append(attrs, kv[0], kv[1])
+		}
+	}
+	g.log.Info(e.Text, attrs...)
+	g.store.enqueue(buffer.Entry{Lane: buffer.Events, Payload: record.EncodeEvent(e)})
+}

@@ -1,0 +1,84 @@
+package gateway
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/plantgw/plantgw/buffer"
+)
+
+// storeQueueSize bounds the records waiting to be written; at 500 samples
+// a second it covers about 16 s of a stalled disk.
+const storeQueueSize = 8192
+
+// storer moves records from the alarm path to the buffer. Enqueue never
+// blocks: when the queue is full the record is dropped and counted, so a
+// slow or failed disk cannot stall alarm evaluation.
+type storer struct {
+	buf     *buffer.Buffer
+	queue   chan buffer.Entry
+	log     *slog.Logger
+	dropped atomic.Uint64
+	// lastDropLog limits drop warnings to one every 10 s.
+	lastDropLog atomic.Int64
+}
+
+func newStorer(buf *buffer.Buffer, log *slog.Logger) *storer {
+	return &storer{buf: buf, queue: make(chan buffer.Entry, storeQueueSize), log: log}
+}
+
+func (s *storer) enqueue(e buffer.Entry) {
+	select {
+	case s.queue <- e:
+	default:
+		n := s.dropped.Add(1)
+		now := time.Now().UnixNano()
+		last := s.lastDropLog.Load()
+		if now-last > int64(10*time.Second) && s.lastDropLog.CompareAndSwap(last, now) {
+			s.log.Error("store queue full; records dropped", "lane", e.Lane.String(), "dropped_total", n)
+		}
+	}
+}
+
+// run writes queued records in batches until the queue is closed and
+// empty. A failed write is retried with the same batch, so nothing taken
+// off the queue is lost while the disk recovers; ctx ends the retries.
+func (s *storer) run(ctx context.Context) {
+	batch := make([]buffer.Entry, 0, 512)
+	for first := range s.queue {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case e, ok := <-s.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, e)
+			default:
+				break fill
+			}
+		}
+		s.write(ctx, batch)
+	}
+}
+
+func (s *storer) write(ctx context.Context, batch []buffer.Entry) {
+	backoff := 100 * time.Millisecond
+	for {
+		_, err := s.buf.Append(batch)
+		if err == nil {
+			return
+		}
+		s.log.Error("buffer append failed; retrying", "records", len(batch), "err", err)
+		select {
+		case <-ctx.Done():
+			s.log.Error("buffer append abandoned at shutdown", "records", len(batch))
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
