@@ -1,0 +1,93 @@
+package testenv
+
+import (
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+)
+
+// Received is one record as a platform would see it.
+type Received struct {
+	Seq        uint64   `json:"seq"`
+	Kind       string   `json:"kind"`
+	Event      string   `json:"event"`
+	PointID    string   `json:"point_id"`
+	Level      string   `json:"level"`
+	Output     string   `json:"output"`
+	Value      *float64 `json:"value"`
+	Quality    string   `json:"quality"`
+	Historical bool     `json:"historical"`
+	Text       string   `json:"text"`
+}
+
+// Subscriber is an MQTT client with a persistent session that collects the
+// records of every message under a topic filter.
+type Subscriber struct {
+	client mqtt.Client
+	mu     sync.Mutex
+	counts map[uint64]int
+	recs   []Received
+}
+
+// Subscribe connects to url and subscribes to filter with QoS 1.
+func Subscribe(t testing.TB, url, clientID, filter string) *Subscriber {
+	t.Helper()
+	s := &Subscriber{counts: map[uint64]int{}}
+	handler := func(_ mqtt.Client, m mqtt.Message) {
+		var body struct {
+			Records []Received `json:"records"`
+		}
+		if err := json.Unmarshal(m.Payload(), &body); err != nil {
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, r := range body.Records {
+			s.counts[r.Seq]++
+			s.recs = append(s.recs, r)
+		}
+	}
+	o := mqtt.NewClientOptions().AddBroker(url).SetClientID(clientID).SetCleanSession(false).
+		SetAutoReconnect(true).SetMaxReconnectInterval(200 * time.Millisecond).SetConnectRetry(true).
+		SetConnectRetryInterval(200 * time.Millisecond).SetOrderMatters(false).
+		SetOnConnectHandler(func(c mqtt.Client) { c.Subscribe(filter, 1, handler) })
+	s.client = mqtt.NewClient(o)
+	if tok := s.client.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("subscriber connect: %v", tok.Error())
+	}
+	t.Cleanup(func() { s.client.Disconnect(100) })
+	return s
+}
+
+// Seqs returns how many times each seq arrived.
+func (s *Subscriber) Seqs() map[uint64]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[uint64]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// Records returns the records received so far, in arrival order.
+func (s *Subscriber) Records() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.recs...)
+}
+
+// WaitFor polls cond every 20 ms until it holds or limit passes.
+func WaitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", limit, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
