@@ -3,6 +3,7 @@ package modbus
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/record"
@@ -103,9 +104,22 @@ func (d Decoder) DecodeRegisters(regs []uint16, status uint16) (Reading, error) 
 	}
 	v := raw*d.Scale + d.Offset
 	if d.Current != nil {
-		return d.fromCurrent(v), nil
+		r := d.fromCurrent(v)
+		r.Value = roundSignificant(r.Value)
+		return r, nil
 	}
-	return Reading{Value: v, Quality: record.Good}, nil
+	return Reading{Value: roundSignificant(v), Quality: record.Good}, nil
+}
+
+// roundSignificant rounds to 12 significant digits, far finer than any
+// field instrument resolves, so that 214 × 0.1 is sent as 21.4 and not as
+// 21.400000000000002.
+func roundSignificant(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
 
 // raw interprets the registers by type and byte order. The sign comes from

@@ -35,9 +35,17 @@ func TestDecodeRegisters(t *testing.T) {
 			t.Errorf("%s: error %v", tt.name, err)
 			continue
 		}
-		if math.Abs(got.Value-tt.want) > 1e-9 || got.Quality != record.Good {
+		if got.Value != tt.want || got.Quality != record.Good {
 			t.Errorf("%s: got %v (%v), want %v good", tt.name, got.Value, got.Quality, tt.want)
 		}
+	}
+}
+
+func TestDecodeScaledValueIsRounded(t *testing.T) {
+	d := Decoder{Type: "int16", Order: ABCD, Bit: -1, Scale: 0.1}
+	got, _ := d.DecodeRegisters([]uint16{214}, 0)
+	if got.Value != 21.4 {
+		t.Errorf("214 × 0.1 = %v, want exactly 21.4", got.Value)
 	}
 }
 
@@ -92,7 +100,7 @@ func TestDecodeCurrentNE43(t *testing.T) {
 		if got.Quality != tt.quality || got.Cause != tt.cause {
 			t.Errorf("%d µA: quality %v/%q, want %v/%q", tt.microamps, got.Quality, got.Cause, tt.quality, tt.cause)
 		}
-		if tt.quality != record.Bad && math.Abs(got.Value-tt.value) > 1e-9 {
+		if tt.quality != record.Bad && got.Value != tt.value {
 			t.Errorf("%d µA: value %v, want %v", tt.microamps, got.Value, tt.value)
 		}
 	}
