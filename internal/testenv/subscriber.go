@@ -17,10 +17,23 @@ type Received struct {
 	PointID    string   `json:"point_id"`
 	Level      string   `json:"level"`
 	Output     string   `json:"output"`
-	Value      *float64 `json:"value"`
+	Value      json.RawMessage `json:"value"`
 	Quality    string   `json:"quality"`
 	Historical bool     `json:"historical"`
 	Text       string   `json:"text"`
+}
+
+// Number returns the value of an analog record.
+func (r Received) Number() (float64, bool) {
+	var v float64
+	err := json.Unmarshal(r.Value, &v)
+	return v, err == nil && len(r.Value) > 0 && string(r.Value) != "null"
+}
+
+// Bool returns the value of a contact record.
+func (r Received) Bool() (value, ok bool) {
+	err := json.Unmarshal(r.Value, &value)
+	return value, err == nil && (string(r.Value) == "true" || string(r.Value) == "false")
 }
 
 // Subscriber is an MQTT client with a persistent session that collects the
