@@ -2,6 +2,7 @@ package alarm
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/plantgw/plantgw/record"
 )
@@ -51,7 +52,8 @@ func (e *Engine) Reset(source record.Source) (refused int) {
 			continue
 		}
 		il.tripped = false
-		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Level: il.level, Source: source,
+		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Output: strings.Join(il.outputs, ","),
+			Level: il.level, Source: source,
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}
 	e.update(now, synced, source)

@@ -89,6 +89,7 @@ func TestConfigProblems(t *testing.T) {
 		{"missing gateway id", "  gateway_id: gw-1\n", "", 1, "site.gateway_id is required"},
 		{"unset variable", "path: /tmp/x", "path: ${NOPE}", 21, "environment variable NOPE is not set; set it or write ${NOPE:-default}"},
 		{"syntax error", "  gateway_id: gw-1\n", "  gateway_id: [gw-1\n", 4, "YAML syntax error"},
+		{"topic character in enterprise code", `enterprise_code: "E1"`, `enterprise_code: "E/1"`, 2, `site.enterprise_code: "E/1" is not one of`},
 		{"bad scheme", "tcp://127.0.0.1:1883", "http://127.0.0.1:1883", 19, `uplink.mqtt.url: unsupported URL scheme "http"`},
 	}
 	for _, tt := range tests {

@@ -90,7 +90,10 @@ func (v *validator) validate() {
 
 func (v *validator) validateSite() {
 	s := v.cfg.Site
-	v.require("site.enterprise_code", s.EnterpriseCode)
+	if v.require("site.enterprise_code", s.EnterpriseCode) && strings.ContainsAny(s.EnterpriseCode, "/+# \t") {
+		// The code is an MQTT topic level, where these characters break.
+		v.add("site.enterprise_code", "%s: %q is not one of %s", "site.enterprise_code", s.EnterpriseCode, "codes without / + # or spaces")
+	}
 	if v.require("site.gateway_id", s.GatewayID) && !gatewayIDPattern.MatchString(s.GatewayID) {
 		v.add("site.gateway_id", "%s: %q is not one of %s", "site.gateway_id", s.GatewayID, "letters, digits, _ . - (at most 64)")
 	}
