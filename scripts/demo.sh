@@ -61,18 +61,16 @@ for _ in $(seq 50); do [ -e "$DEMO_DIR/ttyRTU" ] && break; sleep 0.1; done
 # $DEMO_DIR/gatewayd.log.
 "$bin/gatewayd" --config config/examples/demo.yaml --lang "$PLANTGW_LANG" 2>"$DEMO_DIR/gatewayd.log" &
 gw_pid=$!
-tail -n +1 -F "$DEMO_DIR/gatewayd.log" 2>/dev/null | grep --line-buffered -E 'event=(alarm|trip|comm|fault|gateway)|output changed|level=ERROR' \
+# tail ends by itself when gatewayd exits, which closes the whole pipeline.
+tail -n +1 -F --pid="$gw_pid" "$DEMO_DIR/gatewayd.log" 2>/dev/null | grep --line-buffered -E 'event=(alarm|trip|comm|fault|gateway)|output changed|level=ERROR' \
 	| sed -u -E 's/^time=[^ ]+ //; s/^/[gatewayd] /' &
-tail_pid=$!
 
 if [ -n "${DEMO_SECONDS:-}" ]; then
 	sleep "$DEMO_SECONDS" &
 	wait $! 2>/dev/null
 	stop_all
-	kill "$tail_pid" 2>/dev/null
 	exit 0
 fi
 wait "$gw_pid"
 echo "$(zh "[demo] gatewayd 已退出, 日志见 $DEMO_DIR/gatewayd.log" "[demo] gatewayd exited; see $DEMO_DIR/gatewayd.log")"
 stop_all
-kill "$tail_pid" 2>/dev/null
