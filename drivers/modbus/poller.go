@@ -204,12 +204,14 @@ func (p *Poller) deviceAnswered(d *device, now time.Time, synced bool) {
 }
 
 // deviceFailed counts a poll without any reply. The device is reported
-// lost once it has missed at least two polls in a row and CommLossAfter
-// has passed since its last reply; from then on every probe that fails
-// sends bad samples, so consumers see the points as faulted.
+// lost once it has missed at least two polls in a row and the next poll
+// would come later than CommLossAfter after its last reply, so the report
+// is never late by up to a poll period. From then on every probe that
+// fails sends bad samples, so consumers see the points as faulted.
 func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, synced bool) {
 	d.failures++
-	if !d.lost && d.failures >= 2 && now.Sub(d.lastGood) >= d.cfg.CommLossAfter.D() {
+	deadline := d.lastGood.Add(d.cfg.CommLossAfter.D())
+	if !d.lost && d.failures >= 2 && !now.Add(d.cfg.Poll.D()).Before(deadline) {
 		d.lost = true
 		text := fmt.Sprintf("device %s on %s: no reply for %v", d.cfg.Name, p.bus.Name, now.Sub(d.lastGood).Round(time.Second))
 		if commErr != nil {
