@@ -276,7 +276,7 @@ func joinPath(parent, key string) string {
 	return parent + "." + key
 }
 
-// pathName is how a path appears in messages; the top level is the file.
+// pathName returns a path as messages show it, naming the top level.
 func pathName(path string) string {
 	if path == "" {
 		return "(top level)"

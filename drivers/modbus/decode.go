@@ -23,8 +23,8 @@ const (
 	DCBA ByteOrder = "DCBA"
 )
 
-// NAMUR NE43 loop current limits, in mA: 3.8–20.5 is the measuring range;
-// at or below 3.6 or at or above 21.0 the device or loop has failed.
+// NAMUR NE43 loop current limits, in mA. 3.8–20.5 is the measuring range.
+// At or below 3.6, or at or above 21.0, the device or loop has failed.
 const (
 	ne43FailLow    = 3.6
 	ne43RangeLow   = 3.8

@@ -106,7 +106,7 @@ func (p *Poller) nextDue() *device {
 	return best
 }
 
-// schedule sets the device's next poll: its period while it answers, a
+// schedule sets the device's next poll: its period while it replies, a
 // doubling probe interval up to maxProbeInterval while it is lost.
 func (p *Poller) schedule(d *device) {
 	now, _ := p.clock()
@@ -150,7 +150,7 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 			}
 			continue
 		}
-		// The device did not answer: the rest of its reads would only
+		// The device did not reply, so the rest of its reads would only
 		// cost the other devices on the line more timeouts.
 		answered = false
 		break
@@ -204,10 +204,11 @@ func (p *Poller) deviceAnswered(d *device, now time.Time, synced bool) {
 }
 
 // deviceFailed counts a poll without any reply. The device is reported
-// lost once it has missed at least two polls in a row and the next poll
-// would come later than CommLossAfter after its last reply, so the report
-// is never late by up to a poll period. From then on every probe that
-// fails sends bad samples, so consumers see the points as faulted.
+// lost once it has missed two polls in a row and its next poll would come
+// later than CommLossAfter after its last reply. Checking against the next
+// poll keeps the report from being up to one poll period late. From then
+// on every failed probe sends bad samples, so consumers see the points as
+// faulted.
 func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, synced bool) {
 	d.failures++
 	deadline := d.lastGood.Add(d.cfg.CommLossAfter.D())

@@ -11,7 +11,7 @@ import (
 	"github.com/plantgw/plantgw/record"
 )
 
-// fakeConn answers every read with the unit id in each register, except
+// fakeConn replies to every read with the unit id in each register, except
 // units listed as silent, which time out after the bus timeout.
 type fakeConn struct {
 	timeout time.Duration

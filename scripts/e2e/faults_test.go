@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -14,29 +13,17 @@ import (
 )
 
 // TestSilentSlaveOnRTU runs plantsim's silent scenario: GT-103 stops
-// answering on the RTU line for 20 s. The gateway must report comm loss
+// replying on the RTU line for 20 s. The gateway must report comm loss
 // within 10 s, send bad samples, keep polling the other detectors on the
 // same line at their rate, and report the device back.
 func TestSilentSlaveOnRTU(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test takes about 30 s")
 	}
-	bins := buildBinaries(t)
-	dir := t.TempDir()
-	broker := testenv.StartMosquitto(t)
-	sub := testenv.Subscribe(t, broker.URL(), "e2e-silent", "plantgw/+/gw-demo-01/+")
-	modbusPort := testenv.FreePort(t)
-
-	start(t, dir, "plantsim", nil, filepath.Join(bins, "plantsim"),
-		"--tcp", fmt.Sprintf("127.0.0.1:%d", modbusPort), "--rtu", "pty", "--rtu-link", filepath.Join(dir, "ttyRTU"),
-		"--scenario", "silent", "--noise", "0", "--print-every", "0", "--lang", "en")
-	testenv.WaitFor(t, 10*time.Second, "plantsim pty", func() bool {
-		_, err := os.Stat(filepath.Join(dir, "ttyRTU"))
-		return err == nil
-	})
+	plant := startPlant(t, "silent")
+	sub := testenv.Subscribe(t, plant.broker.URL(), "e2e-silent", "plantgw/+/gw-demo-01/+")
 	silentFrom := time.Now()
-	env := []string{"DEMO_DIR=" + dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", broker.Port)}
-	start(t, dir, "gatewayd", env, filepath.Join(bins, "gatewayd"), "--config", "config/examples/demo.yaml")
+	plant.startGateway(t)
 
 	var lostAt time.Time
 	testenv.WaitFor(t, 15*time.Second, "comm_lost for GT-103", func() bool {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -33,24 +32,14 @@ func TestMainJobEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test takes about a minute")
 	}
-	bins := buildBinaries(t)
-	dir := t.TempDir()
-	broker := testenv.StartMosquitto(t)
-	sub := testenv.Subscribe(t, broker.URL(), "e2e-platform", "plantgw/+/gw-demo-01/+")
-	modbusPort := testenv.FreePort(t)
-
-	start(t, dir, "plantsim", nil, filepath.Join(bins, "plantsim"),
-		"--tcp", fmt.Sprintf("127.0.0.1:%d", modbusPort), "--rtu", "pty", "--rtu-link", filepath.Join(dir, "ttyRTU"),
-		"--scenario", "normal,leak", "--speed", "2", "--noise", "0", "--print-every", "0",
-		"--state-file", filepath.Join(dir, "state.json"), "--lang", "en")
+	plant := startPlant(t, "normal,leak", "--speed", "2")
+	dir := plant.dir
+	sub := testenv.Subscribe(t, plant.broker.URL(), "e2e-platform", "plantgw/+/gw-demo-01/+")
 	var simulated map[string]any
-	testenv.WaitFor(t, 10*time.Second, "plantsim state file and pty", func() bool {
-		_, err := os.Stat(filepath.Join(dir, "ttyRTU"))
-		return err == nil && readJSON(t, filepath.Join(dir, "state.json"), &simulated) && simulated["scenario"] == "normal"
+	testenv.WaitFor(t, 10*time.Second, "plantsim state in normal", func() bool {
+		return readJSON(t, filepath.Join(dir, "state.json"), &simulated) && simulated["scenario"] == "normal"
 	})
-
-	env := []string{"DEMO_DIR=" + dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", broker.Port), "PLANTGW_LANG=en"}
-	gw := start(t, dir, "gatewayd", env, filepath.Join(bins, "gatewayd"), "--config", "config/examples/demo.yaml", "--lang", "en")
+	gw := plant.startGateway(t)
 
 	t.Run("decoded values equal simulated ones", func(t *testing.T) {
 		checkDecodedValues(t, sub, simulated)
@@ -60,9 +49,9 @@ func TestMainJobEndToEnd(t *testing.T) {
 	})
 	t.Run("broker outage of 20 s loses nothing", func(t *testing.T) {
 		before := len(sub.Seqs())
-		broker.Stop()
+		plant.broker.Stop()
 		time.Sleep(20 * time.Second)
-		broker.Start()
+		plant.broker.Start()
 		testenv.WaitFor(t, 30*time.Second, "records stored during the outage", func() bool { return len(sub.Seqs()) > before+100 })
 	})
 

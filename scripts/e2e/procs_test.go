@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 // repoRoot is the module root, two levels above this package.
@@ -79,6 +82,39 @@ func (p *proc) stop(limit time.Duration) bool {
 		<-p.done
 		return false
 	}
+}
+
+// site is one plantsim, one mosquitto and the paths a gatewayd run with
+// the demo config needs.
+type site struct {
+	bins, dir  string
+	broker     *testenv.Mosquitto
+	modbusPort int
+}
+
+// startPlant starts mosquitto and plantsim with the given scenario and
+// extra flags, and waits for the pty link. plantsim writes its true values
+// to state.json in the site's dir.
+func startPlant(t *testing.T, scenario string, extra ...string) *site {
+	t.Helper()
+	s := &site{bins: buildBinaries(t), dir: t.TempDir(), broker: testenv.StartMosquitto(t), modbusPort: testenv.FreePort(t)}
+	args := append([]string{"--tcp", fmt.Sprintf("127.0.0.1:%d", s.modbusPort), "--rtu", "pty",
+		"--rtu-link", filepath.Join(s.dir, "ttyRTU"), "--scenario", scenario, "--noise", "0", "--print-every", "0", "--lang", "en",
+		"--state-file", filepath.Join(s.dir, "state.json")}, extra...)
+	start(t, s.dir, "plantsim", nil, filepath.Join(s.bins, "plantsim"), args...)
+	testenv.WaitFor(t, 10*time.Second, "plantsim pty link", func() bool {
+		_, err := os.Stat(filepath.Join(s.dir, "ttyRTU"))
+		return err == nil
+	})
+	return s
+}
+
+// startGateway runs gatewayd with config/examples/demo.yaml against the
+// site.
+func (s *site) startGateway(t *testing.T) *proc {
+	t.Helper()
+	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port), "PLANTGW_LANG=en"}
+	return start(t, s.dir, "gatewayd", env, filepath.Join(s.bins, "gatewayd"), "--config", "config/examples/demo.yaml", "--lang", "en")
 }
 
 func tail(b []byte, n int) []byte {
