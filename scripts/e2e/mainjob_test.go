@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -134,6 +136,30 @@ func checkLeakLatches(t *testing.T, sub *testenv.Subscriber, dir string) {
 	for _, r := range sub.Records() {
 		if r.Event == "alarm_reset" {
 			t.Errorf("alarm reset without an operator: %+v", r)
+		}
+	}
+	checkOutputsSwitched(t, sub)
+}
+
+// checkOutputsSwitched checks from the uplinked output_changed events that
+// the horn and esd-1 started in their safe (active) state, were released
+// after the first complete scan and went active again with the leak.
+func checkOutputsSwitched(t *testing.T, sub *testenv.Subscriber) {
+	for _, name := range []string{"horn", "esd-1"} {
+		var events []testenv.Received
+		for _, r := range sub.Records() {
+			if r.Event == "output_changed" && r.Output == name {
+				events = append(events, r)
+			}
+		}
+		sort.Slice(events, func(i, j int) bool { return events[i].Seq < events[j].Seq })
+		var got []string
+		for _, r := range events {
+			got = append(got, r.Text)
+		}
+		active, inactive := "output "+name+" active", "output "+name+" inactive"
+		if want := []string{active, inactive, active}; !slices.Equal(got, want) {
+			t.Errorf("%s changes = %q; want %q", name, got, want)
 		}
 	}
 }
