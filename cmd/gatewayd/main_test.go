@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const demoConfig = "../../config/examples/demo.yaml"
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCheckValidConfig(t *testing.T) {
+	code, out, errOut := runCLI("--check", demoConfig)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "配置") || !strings.Contains(out, "有效") {
+		t.Errorf("output %q is not the Chinese confirmation", out)
+	}
+}
+
+func TestCheckBrokenConfigExits2(t *testing.T) {
+	data, err := os.ReadFile(demoConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(data), "    device: GT-101\n", "    devise: GT-101\n", 1)
+	path := filepath.Join(t.TempDir(), "site.yaml")
+	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, _, errOut := runCLI("--check", path)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(errOut, path+":") || !strings.Contains(errOut, "未知的键") || !strings.Contains(errOut, `"device"`) {
+		t.Errorf("stderr lacks file:line, the Chinese message or the suggestion:\n%s", errOut)
+	}
+
+	code, _, errOut = runCLI("--lang", "en", "--check", path)
+	if code != exitUsage || !strings.Contains(errOut, `did you mean "device"?`) {
+		t.Errorf("--lang en: exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+func TestPrintPlan(t *testing.T) {
+	code, out, errOut := runCLI("--lang", "en", "--print-plan", demoConfig)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{"GT-101 (bus rs485-1, unit 1, every 1s): 1 read(s)", "LT-301 (bus tcp-1, unit 1", "GT-101.conc (status)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBadFlagsExit2(t *testing.T) {
+	for _, args := range [][]string{{"--nope"}, {"--lang", "fr", "--check", demoConfig}, {"a.yaml", "b.yaml"}} {
+		if code, _, _ := runCLI(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
