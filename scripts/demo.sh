@@ -30,7 +30,10 @@ done
 rm -rf "$DEMO_DIR"
 mkdir -p "$DEMO_DIR"
 
-pids=()
+# Ctrl-C in a terminal signals the whole process group. The three programs
+# run in sessions of their own (setsid keeps the PID) and the output
+# filters ignore SIGINT, so only this script receives it and stops the
+# programs in order: gateway, plant, platform last with its summary.
 stopping=0
 stop_all() {
 	[ "$stopping" = 1 ] && return
@@ -46,24 +49,28 @@ stop_all() {
 }
 trap 'stop_all; exit 0' INT TERM
 
-"$bin/platformsim" --port "$DEMO_MQTT_PORT" --lang "$PLANTGW_LANG" --summary-every 5s \
-	--report "$DEMO_DIR/platform-report.json" > >(sed -u 's/^/[platform] /') 2>&1 &
+setsid "$bin/platformsim" --port "$DEMO_MQTT_PORT" --lang "$PLANTGW_LANG" --summary-every 5s \
+	--report "$DEMO_DIR/platform-report.json" > >(trap '' INT; sed -u 's/^/[platform] /') 2>&1 &
 platform_pid=$!
 sleep 0.5
 
-"$bin/plantsim" --tcp "127.0.0.1:$DEMO_MODBUS_PORT" --rtu pty --rtu-link "$DEMO_DIR/ttyRTU" \
+setsid "$bin/plantsim" --tcp "127.0.0.1:$DEMO_MODBUS_PORT" --rtu pty --rtu-link "$DEMO_DIR/ttyRTU" \
 	--scenario "$scenario" --speed "$speed" --print-every 5s --lang "$PLANTGW_LANG" \
-	--state-file "$DEMO_DIR/plant-state.json" > >(sed -u 's/^/[plantsim] /') 2>&1 &
+	--state-file "$DEMO_DIR/plant-state.json" > >(trap '' INT; sed -u 's/^/[plantsim] /') 2>&1 &
 plant_pid=$!
 for _ in $(seq 50); do [ -e "$DEMO_DIR/ttyRTU" ] && break; sleep 0.1; done
 
 # Gateway log: events and output changes only; the full log is in
 # $DEMO_DIR/gatewayd.log.
-"$bin/gatewayd" --config config/examples/demo.yaml --lang "$PLANTGW_LANG" 2>"$DEMO_DIR/gatewayd.log" &
+setsid "$bin/gatewayd" --config config/examples/demo.yaml --lang "$PLANTGW_LANG" 2>"$DEMO_DIR/gatewayd.log" &
 gw_pid=$!
 # tail ends by itself when gatewayd exits, which closes the whole pipeline.
-tail -n +1 -F --pid="$gw_pid" "$DEMO_DIR/gatewayd.log" 2>/dev/null | grep --line-buffered -E 'event=(alarm|trip|comm|fault|gateway)|output changed|level=ERROR' \
-	| sed -u -E 's/^time=[^ ]+ //; s/^/[gatewayd] /' &
+(
+	trap '' INT
+	tail -n +1 -F --pid="$gw_pid" "$DEMO_DIR/gatewayd.log" 2>/dev/null |
+		grep --line-buffered -E 'event=(alarm|trip|comm|fault|gateway)|output changed|level=ERROR' |
+		sed -u -E 's/^time=[^ ]+ //; s/^/[gatewayd] /'
+) &
 
 if [ -n "${DEMO_SECONDS:-}" ]; then
 	sleep "$DEMO_SECONDS" &

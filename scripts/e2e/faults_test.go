@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,5 +108,58 @@ func TestDemoScript(t *testing.T) {
 	n := func(i int) int { v, _ := strconv.Atoi(string(m[i])); return v }
 	if n(1) < 100 || n(2) < 2 || n(3) != 0 || n(4) != 0 || n(5) != 0 {
 		t.Errorf("summary %q: want at least 100 records, 2 alarms (leak level 1 and 2), no gaps, duplicates or invalid messages", m[0])
+	}
+}
+
+// TestDemoStopsOnCtrlC sends SIGINT to the demo's whole process group, as
+// a terminal's Ctrl-C does, and checks that it stops in order: the summary
+// line comes last and no program of the demo is left running.
+func TestDemoStopsOnCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo runs for 10 s")
+	}
+	// A process started with SIGINT ignored passes that on, and bash
+	// cannot trap an ignored signal; handling SIGINT here makes the demo
+	// start with the default action, as from a terminal.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT)
+	defer signal.Stop(sigs)
+
+	bins := buildBinaries(t)
+	demoDir := t.TempDir()
+	cmd := exec.Command("./scripts/demo.sh")
+	cmd.Dir = repoRoot(t)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Env = append(os.Environ(), "PLANTGW_LANG=en", "DEMO_BIN="+bins, "DEMO_DIR="+demoDir,
+		fmt.Sprintf("DEMO_MQTT_PORT=%d", testenv.FreePort(t)), fmt.Sprintf("DEMO_MODBUS_PORT=%d", testenv.FreePort(t)))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(8 * time.Second)
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("demo exited with %v after Ctrl-C", err)
+		}
+	case <-time.After(30 * time.Second):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		t.Fatalf("demo still running 30 s after Ctrl-C:\n%s", tail(out.Bytes(), 3000))
+	}
+
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; !summaryLine.MatchString(last) {
+		t.Errorf("last line %q is not the platform summary", last)
+	}
+	left, _ := exec.Command("pgrep", "-f", demoDir).Output()
+	if len(bytes.TrimSpace(left)) > 0 {
+		t.Errorf("demo processes left after Ctrl-C: %s", left)
 	}
 }
