@@ -122,13 +122,12 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options) err
 	return nil
 }
 
-// flushStore waits until the store queue is empty, so the uplink's drain
-// sees the last records. It gives up after 5 s; the rest is still written
-// before the buffer closes.
+// flushStore waits until every queued record is in the buffer, so the
+// uplink's drain sees the last ones. After 5 s it gives up: the rest is
+// still written before the buffer closes and sent after the next start.
 func (g *Gateway) flushStore() {
-	deadline := time.Now().Add(5 * time.Second)
-	for len(g.store.queue) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	if !g.store.flush(5 * time.Second) {
+		g.log.Warn("store not flushed within 5 s; the last records go out after the next start")
 	}
 }
 

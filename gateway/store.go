@@ -23,6 +23,9 @@ type storer struct {
 	dropped atomic.Uint64
 	// lastDropLog limits drop warnings to one every 10 s.
 	lastDropLog atomic.Int64
+	// unwritten counts records queued or in a batch being written, so a
+	// flush can wait for the batch that has already left the queue.
+	unwritten atomic.Int64
 }
 
 func newStorer(buf *buffer.Buffer, log *slog.Logger) *storer {
@@ -30,9 +33,11 @@ func newStorer(buf *buffer.Buffer, log *slog.Logger) *storer {
 }
 
 func (s *storer) enqueue(e buffer.Entry) {
+	s.unwritten.Add(1)
 	select {
 	case s.queue <- e:
 	default:
+		s.unwritten.Add(-1)
 		n := s.dropped.Add(1)
 		now := time.Now().UnixNano()
 		last := s.lastDropLog.Load()
@@ -66,6 +71,7 @@ func (s *storer) run(ctx context.Context) {
 }
 
 func (s *storer) write(ctx context.Context, batch []buffer.Entry) {
+	defer s.unwritten.Add(-int64(len(batch)))
 	backoff := 100 * time.Millisecond
 	for {
 		_, err := s.buf.Append(batch)
@@ -81,4 +87,17 @@ func (s *storer) write(ctx context.Context, batch []buffer.Entry) {
 		}
 		backoff = min(2*backoff, 5*time.Second)
 	}
+}
+
+// flush waits until every record enqueued so far is written, or limit
+// passes.
+func (s *storer) flush(limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for s.unwritten.Load() > 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
 }
