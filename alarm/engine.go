@@ -33,6 +33,8 @@ type Engine struct {
 	// then every output stays in its tripped state.
 	armed bool
 	clock func() (time.Time, bool)
+	// latchChanged is called when the state Latches returns changes.
+	latchChanged func()
 }
 
 type interlock struct {
@@ -124,6 +126,7 @@ func (e *Engine) evaluatePoint(ps *pointState, s record.Sample) {
 				sp.latched = true
 				// A new alarm sounds the horn again after a silence.
 				e.silenced = false
+				e.notifyLatchChange()
 			}
 			e.emit(record.Event{Kind: record.AlarmRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
 				Value: s.Value, HasValue: true, Source: record.SourceAuto, Text: ps.describe(sp, s.Value)})
@@ -148,6 +151,7 @@ func (e *Engine) evaluateInterlocks(s record.Sample) {
 			continue
 		}
 		il.tripped = true
+		e.notifyLatchChange()
 		e.emit(record.Event{Kind: record.Trip, Time: s.Time, ClockSynced: s.ClockSynced, Output: strings.Join(il.outputs, ","),
 			Level: il.level, Source: record.SourceAuto,
 			Text: fmt.Sprintf("interlock %s tripped (%d of %d at %s: %s)", il.name, n, len(il.points), il.level, strings.Join(voters, ", "))})

@@ -214,3 +214,29 @@ func TestLatchedAlarmStaysUntilReset(t *testing.T) {
 		}
 	})
 }
+
+func TestRestoredTripStaysAfterRestart(t *testing.T) {
+	e, _, _ := newTestEngine(t)
+	changes := 0
+	e.OnLatchChange(func() { changes++ })
+	e.Process(sample("level", 5000))
+	e.Process(sample("gas", 45))
+	saved := e.Latches()
+	if a, tr := saved.Count(); a != 2 || tr != 1 || changes != 3 {
+		t.Fatalf("latches = %+v (changes %d); want al1, al2 and one trip, 3 changes", saved, changes)
+	}
+
+	restarted, out, _ := newTestEngine(t)
+	restarted.Restore(saved)
+	restarted.Process(sample("level", 5000))
+	restarted.Process(sample("gas", 1))
+	if !out.state["esd-1"] || !out.state["beacon"] {
+		t.Errorf("after restart with gas normal: outputs %v; want esd-1 and beacon still active", out.state)
+	}
+	if refused := restarted.Reset(record.SourceLocalButton); refused != 0 {
+		t.Errorf("reset after restart refused %d items", refused)
+	}
+	if out.state["esd-1"] {
+		t.Error("esd-1 still active after a successful reset")
+	}
+}

@@ -39,6 +39,7 @@ func (e *Engine) Reset(source record.Source) (refused int) {
 				continue
 			}
 			sp.latched = false
+			e.notifyLatchChange()
 			e.emit(record.Event{Kind: record.AlarmReset, Time: now, ClockSynced: synced, Point: ps.id, Level: sp.level,
 				Source: source, Text: fmt.Sprintf("%s %s alarm reset", ps.id, sp.level)})
 		}
@@ -52,6 +53,7 @@ func (e *Engine) Reset(source record.Source) (refused int) {
 			continue
 		}
 		il.tripped = false
+		e.notifyLatchChange()
 		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Output: strings.Join(il.outputs, ","),
 			Level: il.level, Source: source,
 			Text: fmt.Sprintf("interlock %s reset", il.name)})

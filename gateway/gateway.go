@@ -78,13 +78,22 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	if g.engine, err = alarm.New(cfg, g.board, g.event, wallClock); err != nil {
 		return err
 	}
+	restored, err := restoreLatches(g.engine, g.buf)
+	if err != nil {
+		log.Error("latched alarms not restored", "err", err)
+	}
+	keeper := newLatchKeeper(g.engine, g.buf, log.With("component", "latches"))
+	keeperCtx, stopKeeper := context.WithCancel(context.Background())
+	var keeperDone sync.WaitGroup
+	keeperDone.Go(func() { keeper.run(keeperCtx) })
+	defer func() { stopKeeper(); keeperDone.Wait() }()
 
-	return g.runAcquisitionAndUplink(ctx, opts)
+	return g.runAcquisitionAndUplink(ctx, opts, restored)
 }
 
 // runAcquisitionAndUplink runs pollers and uplink until ctx ends. Pollers
 // stop first; the uplink gets the stop event and a bounded drain after.
-func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options) error {
+func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, restored alarm.Latches) error {
 	pollers, err := g.buildPollers()
 	if err != nil {
 		return err
@@ -97,8 +106,10 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options) err
 		DrainTimeout: opts.DrainTimeout}, g.cfg.Site)
 
 	now, synced := wallClock()
+	alarms, trips := restored.Count()
 	g.event(record.Event{Kind: record.GatewayStarted, Time: now, ClockSynced: synced, Source: record.SourceAuto,
-		Text: fmt.Sprintf("gateway %s started with %d devices on %d buses", g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses))})
+		Text: fmt.Sprintf("gateway %s started with %d devices on %d buses; %d latched alarms and %d trips kept from before the start",
+			g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses), alarms, trips)})
 
 	upCtx, stopUp := context.WithCancel(context.Background())
 	var upDone sync.WaitGroup

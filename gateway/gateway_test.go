@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -126,5 +127,71 @@ func TestRunTripsOnGasAndStopsCleanly(t *testing.T) {
 	}
 	if samples < 5 {
 		t.Errorf("%d samples stored; want at least 5", samples)
+	}
+}
+
+func TestTripSurvivesRestart(t *testing.T) {
+	slave := &gasSlave{}
+	port := testenv.FreePort(t)
+	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	bufDir := filepath.Join(t.TempDir(), "buf")
+	cfg, err := config.Parse("test.yaml", fmt.Appendf(nil, gatewayYAML, port, testenv.FreePort(t), bufDir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	start := func(b *board.Sim) (stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
+		return func() { cancel(); wg.Wait() }
+	}
+
+	first := board.NewSim([]string{"horn", "beacon", "esd-1"}, "", log)
+	stop := start(first)
+	testenv.WaitFor(t, 5*time.Second, "first scan releases esd-1", func() bool { return !first.State()["esd-1"] })
+	slave.tenths.Store(450)
+	testenv.WaitFor(t, 5*time.Second, "trip at 45 %LEL", func() bool { return first.State()["esd-1"] })
+	stop()
+
+	// Gas back to normal, then a restart: 1.5 s is about 15 scans at
+	// 100 ms, and esd-1 must stay tripped through all of them.
+	slave.tenths.Store(10)
+	second := board.NewSim([]string{"horn", "beacon", "esd-1"}, "", log)
+	stop = start(second)
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if !second.State()["esd-1"] {
+			stop()
+			t.Fatal("esd-1 released after a restart without a reset")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+
+	buf, err := buffer.Open(buffer.Options{Path: bufDir, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.Close()
+	var starts []string
+	err = buf.Scan(func(r buffer.Record) error {
+		if d, err := record.Decode(r.Payload); err == nil && d.Event != nil && d.Event.Kind == record.GatewayStarted {
+			starts = append(starts, d.Event.Text)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(starts) != 2 || !strings.Contains(starts[1], "2 latched alarms and 1 trips kept") {
+		t.Errorf("gateway_started texts = %q; want the second to report 2 latched alarms and 1 trip kept", starts)
 	}
 }
