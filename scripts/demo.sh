@@ -26,6 +26,21 @@ for b in plantsim platformsim gatewayd; do
 	fi
 done
 
+# port_in_use reports whether something already listens on 127.0.0.1:$1.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A taken port would send the demo's data to another program.
+if port_in_use "$DEMO_MQTT_PORT"; then
+	echo "$(zh "MQTT 端口 $DEMO_MQTT_PORT 已被占用 (可能有其他 MQTT broker 在运行)。请换一个端口, 例如: DEMO_MQTT_PORT=18830 make demo" \
+		"MQTT port $DEMO_MQTT_PORT is already in use (another MQTT broker may be running). Pick another port, for example: DEMO_MQTT_PORT=18830 make demo")" >&2
+	exit 1
+fi
+if port_in_use "$DEMO_MODBUS_PORT"; then
+	echo "$(zh "Modbus TCP 端口 $DEMO_MODBUS_PORT 已被占用。请换一个端口, 例如: DEMO_MODBUS_PORT=15030 make demo" \
+		"Modbus TCP port $DEMO_MODBUS_PORT is already in use. Pick another port, for example: DEMO_MODBUS_PORT=15030 make demo")" >&2
+	exit 1
+fi
+
 # A fresh buffer each run: the platform stand-in counts seq from 1.
 rm -rf "$DEMO_DIR"
 mkdir -p "$DEMO_DIR"
@@ -50,9 +65,15 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 
 setsid "$bin/platformsim" --port "$DEMO_MQTT_PORT" --lang "$PLANTGW_LANG" --summary-every 5s \
-	--report "$DEMO_DIR/platform-report.json" > >(trap '' INT; sed -u 's/^/[platform] /') 2>&1 &
+	--report "$DEMO_DIR/platform-report.json" 2>&1 &
 platform_pid=$!
-sleep 0.5
+for _ in $(seq 50); do port_in_use "$DEMO_MQTT_PORT" && break; sleep 0.1; done
+if ! kill -0 "$platform_pid" 2>/dev/null || ! port_in_use "$DEMO_MQTT_PORT"; then
+	echo "$(zh "platformsim 未能在端口 $DEMO_MQTT_PORT 上启动; 请用 DEMO_MQTT_PORT=其他端口 重试" \
+		"platformsim did not start on port $DEMO_MQTT_PORT; retry with DEMO_MQTT_PORT=another port")" >&2
+	stop_all
+	exit 1
+fi
 
 setsid "$bin/plantsim" --tcp "127.0.0.1:$DEMO_MODBUS_PORT" --rtu pty --rtu-link "$DEMO_DIR/ttyRTU" \
 	--scenario "$scenario" --speed "$speed" --print-every 5s --lang "$PLANTGW_LANG" \

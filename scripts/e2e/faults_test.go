@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -161,5 +162,26 @@ func TestDemoStopsOnCtrlC(t *testing.T) {
 	left, _ := exec.Command("pgrep", "-f", demoDir).Output()
 	if len(bytes.TrimSpace(left)) > 0 {
 		t.Errorf("demo processes left after Ctrl-C: %s", left)
+	}
+}
+
+// TestDemoRefusesTakenPort checks that the demo stops with a hint instead
+// of sending its data to whatever already listens on the MQTT port.
+func TestDemoRefusesTakenPort(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	cmd := exec.Command("./scripts/demo.sh")
+	cmd.Dir = repoRoot(t)
+	cmd.Env = append(os.Environ(), "PLANTGW_LANG=en", "DEMO_DIR="+t.TempDir(), fmt.Sprintf("DEMO_MQTT_PORT=%d", port), "DEMO_BIN="+buildBinaries(t))
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("demo ran with its MQTT port taken:\n%s", out)
+	}
+	if want := fmt.Sprintf("MQTT port %d is already in use", port); !strings.Contains(string(out), want) || !strings.Contains(string(out), "DEMO_MQTT_PORT=") {
+		t.Errorf("output lacks %q and the DEMO_MQTT_PORT hint:\n%s", want, out)
 	}
 }
