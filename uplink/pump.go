@@ -25,9 +25,6 @@ type flight struct {
 type pumpState struct {
 	flights  []*flight
 	inflight map[uint64]bool
-	// historicalUpTo is the last seq stored before this connection came
-	// up; records up to it come from the backlog.
-	historicalUpTo uint64
 }
 
 var errIdle = errors.New("nothing left to send")
@@ -51,7 +48,7 @@ func (u *Uplink) pumpUntilEmpty(ctx context.Context, s *session) error {
 
 func (u *Uplink) runPump(ctx context.Context, s *session, untilEmpty bool) error {
 	if s.pump == nil {
-		s.pump = &pumpState{inflight: map[uint64]bool{}, historicalUpTo: u.opts.Store.Stats().LastSeq}
+		s.pump = &pumpState{inflight: map[uint64]bool{}}
 	}
 	p := s.pump
 	tick := time.NewTicker(recheck)
@@ -147,7 +144,7 @@ func (u *Uplink) fill(s *session, p *pumpState) error {
 }
 
 func (u *Uplink) publish(s *session, p *pumpState, lane buffer.Lane, recs []buffer.Record) error {
-	payload, skipped, err := u.opts.Encoder.Encode(recs, p.historicalUpTo, time.Now())
+	payload, skipped, err := u.opts.Encoder.Encode(recs, s.historicalUpTo, time.Now())
 	if err != nil {
 		return err
 	}

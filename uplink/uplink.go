@@ -54,6 +54,10 @@ type Uplink struct {
 	topics topics
 	mu     sync.Mutex
 	state  State
+	// startSeq is the last seq stored before this process started.
+	startSeq uint64
+	// hadOutage turns true at the first failed connect or lost connection.
+	hadOutage bool
 }
 
 type topics struct{ events, telemetry, status string }
@@ -70,7 +74,8 @@ func New(opts Options, site config.Site) *Uplink {
 		opts.DrainTimeout = 3 * time.Second
 	}
 	base := fmt.Sprintf("%s/%s/%s/", opts.MQTT.TopicPrefix, site.EnterpriseCode, site.GatewayID)
-	return &Uplink{opts: opts, topics: topics{events: base + "events", telemetry: base + "telemetry", status: base + "status"}}
+	return &Uplink{opts: opts, topics: topics{events: base + "events", telemetry: base + "telemetry", status: base + "status"},
+		startSeq: opts.Store.Stats().LastSeq}
 }
 
 // State returns a snapshot of the connection state.
@@ -96,6 +101,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 		s, err := u.connect(ctx)
 		if err != nil {
 			failures++
+			u.hadOutage = true
 			u.setState(func(st *State) { st.Connected, st.LastError = false, err.Error() })
 			if failures == 1 || failures%10 == 0 {
 				u.opts.Logger.Warn("mqtt connect failed", "url", u.opts.MQTT.URL, "attempt", failures, "err", err)
@@ -107,6 +113,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 			continue
 		}
 		failures, backoff = 0, time.Second
+		s.historicalUpTo = u.historicalUpTo()
 		u.opts.Logger.Info("mqtt connected", "url", u.opts.MQTT.URL)
 		u.setState(func(st *State) { st.Connected, st.Since, st.LastError = true, time.Now(), ""; st.Connects++ })
 
@@ -119,12 +126,23 @@ func (u *Uplink) Run(ctx context.Context) error {
 			return nil
 		}
 		s.close("", nil)
+		u.hadOutage = true
 		u.setState(func(st *State) { st.Connected, st.LastError = false, errString(err) })
 		u.opts.Logger.Warn("mqtt connection lost; in-flight records will be sent again", "err", err)
 		if !sleepJitter(ctx, backoff) {
 			return nil
 		}
 	}
+}
+
+// historicalUpTo returns the last seq that a new connection sends as
+// backlog: everything stored while there was no connection. Before any
+// outage in this process, that is only what was stored before it started.
+func (u *Uplink) historicalUpTo() uint64 {
+	if !u.hadOutage {
+		return u.startSeq
+	}
+	return u.opts.Store.Stats().LastSeq
 }
 
 // drain sends the backlog after shutdown was requested, for up to
@@ -171,6 +189,9 @@ type session struct {
 	client mqtt.Client
 	lost   chan error
 	pump   *pumpState
+	// historicalUpTo is the last seq stored while there was no
+	// connection; records up to it are marked historical.
+	historicalUpTo uint64
 }
 
 func (u *Uplink) connect(ctx context.Context) (*session, error) {

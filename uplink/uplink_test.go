@@ -105,7 +105,23 @@ func TestBacklogReachesSubscriberEventsFirst(t *testing.T) {
 		t.Errorf("first record received is a %s; want an event (events go first)", recs[0].Kind)
 	}
 	if !recs[len(recs)-1].Historical {
-		t.Error("backlog stored before connecting is not marked historical")
+		t.Error("backlog stored before the uplink started is not marked historical")
+	}
+}
+
+func TestLiveRecordsAreNotHistorical(t *testing.T) {
+	broker := testenv.StartMosquitto(t)
+	sub := testenv.Subscribe(t, broker.URL(), "platform-3", "plantgw/E1/gw-test/+")
+	b := openBuffer(t)
+	appendRecords(t, b, 10)
+	stop := startUplink(t, broker.URL(), b)
+	defer stop()
+	appendRecords(t, b, 10)
+	testenv.WaitFor(t, 10*time.Second, "20 records", func() bool { return len(sub.Seqs()) >= 20 })
+	for _, r := range sub.Records() {
+		if want := r.Seq <= 10; r.Historical != want {
+			t.Errorf("seq %d historical = %v, want %v (stored before the uplink started: seqs 1-10)", r.Seq, r.Historical, want)
+		}
 	}
 }
 
