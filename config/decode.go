@@ -18,6 +18,9 @@ type decoder struct {
 	ps      *problems
 	lines   map[string]int
 	anchors map[string]ast.Node
+	// failed holds the paths already reported: values that did not decode
+	// and keys that a misspelled key probably meant.
+	failed map[string]bool
 }
 
 var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -86,6 +89,7 @@ func (d *decoder) decodeStruct(path string, n ast.Node, v reflect.Value) {
 		if mv, single := n.(*ast.MappingValueNode); single {
 			m = &ast.MappingNode{Values: []*ast.MappingValueNode{mv}}
 		} else {
+			d.failed[path] = true
 			d.ps.add(lineOf(n), "%s: expected a mapping (key: value), got %s", pathName(path), nodeKind(n))
 			return
 		}
@@ -117,6 +121,7 @@ func (d *decoder) unknownKey(line int, key, path string, fields map[string]int) 
 		names = append(names, name)
 	}
 	if best := closest(key, names); best != "" {
+		d.failed[joinPath(path, best)] = true
 		d.ps.add(line, "unknown key %q in %s; did you mean %q?", key, pathName(path), best)
 		return
 	}
@@ -126,6 +131,7 @@ func (d *decoder) unknownKey(line int, key, path string, fields map[string]int) 
 func (d *decoder) decodeSlice(path string, n ast.Node, v reflect.Value) {
 	seq, ok := n.(*ast.SequenceNode)
 	if !ok {
+		d.failed[path] = true
 		d.ps.add(lineOf(n), "%s: expected a list, got %s", pathName(path), nodeKind(n))
 		return
 	}
@@ -141,10 +147,12 @@ func (d *decoder) decodeSlice(path string, n ast.Node, v reflect.Value) {
 func (d *decoder) decodeText(path string, n ast.Node, v reflect.Value) {
 	text, ok := scalarText(n)
 	if !ok {
+		d.failed[path] = true
 		d.ps.add(lineOf(n), "%s: expected %s, got %s", pathName(path), expectedKind(v.Type()), nodeKind(n))
 		return
 	}
 	if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
+		d.failed[path] = true
 		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), text)
 	}
 }
@@ -152,10 +160,12 @@ func (d *decoder) decodeText(path string, n ast.Node, v reflect.Value) {
 func (d *decoder) decodeScalar(path string, n ast.Node, v reflect.Value) {
 	text, ok := scalarText(n)
 	if !ok {
+		d.failed[path] = true
 		d.ps.add(lineOf(n), "%s: expected %s, got %s", pathName(path), expectedKind(v.Type()), nodeKind(n))
 		return
 	}
 	bad := func() {
+		d.failed[path] = true
 		d.ps.add(lineOf(n), "%s: expected %s, got %q", pathName(path), expectedKind(v.Type()), text)
 	}
 	switch v.Kind() {

@@ -41,6 +41,9 @@ type Error struct {
 	Problems []Problem
 	// Err is set when the file could not be read at all.
 	Err error
+	// Lang is the file's site.lang when it could be read, so the
+	// problems can be shown in the site's language.
+	Lang string
 }
 
 func (e *Error) Error() string {

@@ -35,22 +35,23 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	}
 
 	cfg := &Config{File: file}
-	d := &decoder{ps: ps, lines: map[string]int{}, anchors: map[string]ast.Node{}}
+	d := &decoder{ps: ps, lines: map[string]int{}, anchors: map[string]ast.Node{}, failed: map[string]bool{}}
 	for _, doc := range tree.Docs {
 		if doc.Body != nil {
 			d.decode("", doc.Body, reflect.ValueOf(cfg).Elem())
 		}
 	}
-	if len(ps.list) > 0 {
-		return nil, sorted(ps)
-	}
-
+	// Validate even after decoding problems, so one run lists every
+	// mistake. Paths whose value failed to decode, or that a misspelled key
+	// probably meant, are skipped so no mistake is reported twice.
 	cfg.lines = d.lines
 	applyDefaults(cfg)
-	v := &validator{ps: ps, lines: d.lines, cfg: cfg}
+	v := &validator{ps: ps, lines: d.lines, cfg: cfg, skip: d.failed}
 	v.validate()
 	if len(ps.list) > 0 {
-		return nil, sorted(ps)
+		err := sorted(ps).(*Error)
+		err.Lang = cfg.Site.Lang
+		return nil, err
 	}
 	return cfg, nil
 }

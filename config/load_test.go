@@ -131,6 +131,37 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 	}
 }
 
+func TestDecodeAndValidationProblemsTogether(t *testing.T) {
+	text := strings.Replace(minimal, "unit: 1}", "unit: 1, poll: fast}", 1)
+	text = strings.Replace(text, "al1: 20", "al1: 30", 1)
+	_, cerr := parse(t, text)
+	if cerr == nil {
+		t.Fatal("config loaded; want two problems")
+	}
+	if got := len(cerr.Problems); got != 2 {
+		t.Errorf("problems = %d, want the bad duration and the gas limit:\n%s", got, english(cerr))
+	}
+}
+
+func TestMissingPointCodeNamed(t *testing.T) {
+	_, cerr := parse(t, strings.Replace(minimal, ", point_code: C1", "", 1))
+	if cerr == nil || len(cerr.Problems) != 1 {
+		t.Fatalf("want one problem, got %v", cerr)
+	}
+	if got := english(cerr); !strings.Contains(got, "points[0].platform.point_code is required") {
+		t.Errorf("message = %s", got)
+	}
+}
+
+func TestErrorCarriesSiteLanguage(t *testing.T) {
+	text := strings.Replace(minimal, "  gateway_id: gw-1\n", "  gateway_id: gw-1\n  lang: en\n", 1)
+	text = strings.Replace(text, "unit: 1}", "unit: 900}", 1)
+	_, cerr := parse(t, text)
+	if cerr == nil || cerr.Lang != "en" {
+		t.Fatalf("error %v, lang %q; want site.lang en carried", cerr, cerr.Lang)
+	}
+}
+
 func TestProblemsInChinese(t *testing.T) {
 	text := strings.Replace(minimal, "    device: D1\n", "    devise: D1\n", 1)
 	_, cerr := parse(t, text)

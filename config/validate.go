@@ -16,6 +16,8 @@ type validator struct {
 	ps    *problems
 	lines map[string]int
 	cfg   *Config
+	// skip holds paths already reported while decoding.
+	skip map[string]bool
 }
 
 // line returns the line of path, or of its nearest parent that has one.
@@ -34,7 +36,26 @@ func (v *validator) line(path string) int {
 }
 
 func (v *validator) add(path, format string, args ...any) {
+	if v.skipped(path) {
+		return
+	}
 	v.ps.add(v.line(path), format, args...)
+}
+
+// skipped reports whether path or one of its parents was already reported
+// while decoding.
+func (v *validator) skipped(path string) bool {
+	for p := path; p != ""; {
+		if v.skip[p] {
+			return true
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+	return false
 }
 
 func (v *validator) require(path, value string) bool {

@@ -41,9 +41,8 @@ func (v *validator) validatePoints() {
 		}
 		v.validateGas(p, pt)
 		v.validateLimits(p, pt.Limits)
-		if pt.Platform.HazardCode == "" || pt.Platform.PointCode == "" {
-			v.add(p+".platform", "%s: the point belongs to no platform hazard source; set platform.hazard_code and platform.point_code", p)
-		}
+		v.require(p+".platform.hazard_code", pt.Platform.HazardCode)
+		v.require(p+".platform.point_code", pt.Platform.PointCode)
 	}
 }
 

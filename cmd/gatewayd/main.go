@@ -5,12 +5,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // the gateway's root file system may have no zoneinfo
 
@@ -44,6 +46,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pr := locale.Printer(langFromArgs(args))
 	fs.Usage = func() { usage(stderr, pr) }
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	if *lang != "" {
@@ -62,13 +67,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := config.Load(*configPath)
 	if err != nil {
 		if ce, ok := config.AsError(err); ok {
+			if !langGiven(args) && ce.Lang != "" {
+				pr = locale.Printer(ce.Lang)
+			}
 			fmt.Fprintln(stderr, ce.Render(pr))
 		} else {
 			fmt.Fprintln(stderr, err)
 		}
 		return exitUsage
 	}
-	if *lang == "" {
+	if !langGiven(args) {
 		pr = locale.Printer(cfg.Site.Lang)
 	}
 	switch {
@@ -141,6 +149,17 @@ func langFromArgs(args []string) string {
 	return locale.Default
 }
 
+// langGiven reports whether the user chose a language by flag or
+// environment, which then outranks the config's site.lang.
+func langGiven(args []string) bool {
+	for _, a := range args {
+		if a == "--lang" || a == "-lang" || strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang=") {
+			return true
+		}
+	}
+	return os.Getenv("PLANTGW_LANG") != ""
+}
+
 func isFlagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
@@ -154,4 +173,5 @@ func usage(w io.Writer, pr *message.Printer) {
 	fmt.Fprintln(w, pr.Sprintf("  --print-plan      print the Modbus reads of every device and exit"))
 	fmt.Fprintln(w, pr.Sprintf("  --lang LANG       language of messages: zh-CN (default) or en"))
 	fmt.Fprintln(w, pr.Sprintf("  --log-level LVL   debug, info, warn or error (default info)"))
+	fmt.Fprintln(w, pr.Sprintf("Without --lang, the language is PLANTGW_LANG, then the config's site.lang, then zh-CN."))
 }

@@ -115,11 +115,22 @@ func FormatPlan(cfg *config.Config, pr *message.Printer) (string, error) {
 				}
 				names = append(names, name)
 			}
-			b.WriteString(pr.Sprintf("  %-8s start %5d count %3d  %s", string(blk.Table), blk.Start, blk.Count, strings.Join(names, ", ")))
+			b.WriteString(pr.Sprintf("  %-8s start %5d (%s) count %3d  %s", string(blk.Table), blk.Start, reference(blk.Table, blk.Start),
+				blk.Count, strings.Join(names, ", ")))
 			b.WriteString("\n")
 		}
 	}
 	return b.String(), nil
+}
+
+// reference returns the 5- or 6-digit Modbus reference of a wire address,
+// as device manuals print it: 30001 is input register 0.
+func reference(table config.Table, addr uint16) string {
+	digit := map[config.Table]int{config.Coils: 0, config.DiscreteInputs: 1, config.InputRegisters: 3, config.HoldingRegisters: 4}[table]
+	if addr < 9999 {
+		return fmt.Sprintf("%d%04d", digit, int(addr)+1)
+	}
+	return fmt.Sprintf("%d%05d", digit, int(addr)+1)
 }
 
 func devicePoints(cfg *config.Config, device string) []config.Point {
