@@ -225,12 +225,12 @@ func (e *Engine) drive(want map[string]bool, source record.Source, t time.Time, 
 		}
 		if err := e.outputs.Set(n, active); err != nil {
 			delete(e.current, n)
-			e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source,
+			e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source, State: "failed",
 				Text: fmt.Sprintf("output %s could not be set %s: %v", n, onOff(active), err)})
 			continue
 		}
 		e.current[n] = active
-		e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source,
+		e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source, State: onOff(active),
 			Text: fmt.Sprintf("output %s %s", n, onOff(active))})
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
+
+	"golang.org/x/text/message"
 
 	"github.com/plantgw/plantgw/alarm"
 	"github.com/plantgw/plantgw/board"
@@ -24,17 +27,22 @@ type Options struct {
 	Board board.Board
 	// DrainTimeout is how long the uplink may keep sending at shutdown.
 	DrainTimeout time.Duration
+	// Console, when set, receives one line per event in Printer's
+	// language, for an operator watching the gateway.
+	Console io.Writer
+	Printer *message.Printer
 }
 
 // Gateway is a running gateway.
 type Gateway struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	board  board.Board
-	buf    *buffer.Buffer
-	engine *alarm.Engine
-	store  *storer
-	up     *uplink.Uplink
+	cfg     *config.Config
+	log     *slog.Logger
+	board   board.Board
+	buf     *buffer.Buffer
+	engine  *alarm.Engine
+	store   *storer
+	up      *uplink.Uplink
+	console *console
 }
 
 // Run builds the gateway from cfg, runs it until ctx ends and stops it in
@@ -45,6 +53,11 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 		log = slog.Default()
 	}
 	g := &Gateway{cfg: cfg, log: log}
+	if opts.Console != nil && opts.Printer != nil {
+		if g.console, err = newConsole(cfg, opts.Console, opts.Printer); err != nil {
+			return err
+		}
+	}
 
 	g.board = opts.Board
 	if g.board == nil {
@@ -64,6 +77,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, g.buf.Close()) }()
+	backlogUpTo := g.buf.Stats().LastSeq
 	bufCtx, stopBuf := context.WithCancel(context.Background())
 	var bufDone sync.WaitGroup
 	bufDone.Go(func() { g.logErr("buffer", g.buf.Run(bufCtx)) })
@@ -88,12 +102,12 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	keeperDone.Go(func() { keeper.run(keeperCtx) })
 	defer func() { stopKeeper(); keeperDone.Wait() }()
 
-	return g.runAcquisitionAndUplink(ctx, opts, restored)
+	return g.runAcquisitionAndUplink(ctx, opts, restored, backlogUpTo)
 }
 
 // runAcquisitionAndUplink runs pollers and uplink until ctx ends. Pollers
 // stop first; the uplink gets the stop event and a bounded drain after.
-func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, restored alarm.Latches) error {
+func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, restored alarm.Latches, backlogUpTo uint64) error {
 	pollers, err := g.buildPollers()
 	if err != nil {
 		return err
@@ -103,13 +117,14 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 		return err
 	}
 	g.up = uplink.New(uplink.Options{MQTT: g.cfg.Uplink.MQTT, Encoder: enc, Store: g.buf, Logger: g.log.With("component", "uplink"),
-		DrainTimeout: opts.DrainTimeout}, g.cfg.Site)
+		DrainTimeout: opts.DrainTimeout, BacklogUpTo: backlogUpTo}, g.cfg.Site)
 
 	now, synced := wallClock()
 	alarms, trips := restored.Count()
 	g.event(record.Event{Kind: record.GatewayStarted, Time: now, ClockSynced: synced, Source: record.SourceAuto,
 		Text: fmt.Sprintf("gateway %s started with %d devices on %d buses; %d latched alarms and %d trips kept from before the start",
 			g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses), alarms, trips)})
+	g.console.started(now, g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses), alarms, trips)
 
 	upCtx, stopUp := context.WithCancel(context.Background())
 	var upDone sync.WaitGroup
@@ -200,5 +215,6 @@ func (g *Gateway) event(e record.Event) {
 		}
 	}
 	g.log.Info(e.Text, attrs...)
+	g.console.print(e)
 	g.store.enqueue(buffer.Entry{Lane: buffer.Events, Payload: record.EncodeEvent(e)})
 }

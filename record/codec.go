@@ -27,6 +27,7 @@ type stored struct {
 	Level    Level    `json:"l,omitempty"`
 	Source   Source   `json:"s,omitempty"`
 	Text     string   `json:"x,omitempty"`
+	State    string   `json:"st,omitempty"`
 	HasValue bool     `json:"h,omitempty"`
 }
 
@@ -46,7 +47,7 @@ func EncodeSample(s Sample) []byte {
 // EncodeEvent returns an event's stored form.
 func EncodeEvent(e Event) []byte {
 	st := stored{Kind: "e", Point: e.Point, Time: e.Time.UnixNano(), Synced: e.ClockSynced, Event: string(e.Kind),
-		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue}
+		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State}
 	if e.HasValue {
 		st.Value = &e.Value
 	}
@@ -91,7 +92,7 @@ func Decode(data []byte) (Decoded, error) {
 		return Decoded{Sample: s}, nil
 	case "e":
 		e := &Event{Kind: EventKind(st.Event), Time: t, ClockSynced: st.Synced, Point: st.Point, Device: st.Device,
-			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue}
+			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State}
 		if st.Value != nil {
 			e.Value = *st.Value
 		}

@@ -28,7 +28,7 @@ func TestBadSampleHasNoValue(t *testing.T) {
 }
 
 func TestEventRoundTrip(t *testing.T) {
-	in := Event{Kind: AlarmRaised, Time: time.Unix(1_800_000_000, 0), Point: "p", Level: AL2, Value: 41, HasValue: true, Source: SourceAuto, Text: "x"}
+	in := Event{Kind: AlarmRaised, Time: time.Unix(1_800_000_000, 0), Point: "p", Level: AL2, Value: 41, HasValue: true, Source: SourceAuto, State: "active", Text: "x"}
 	d, err := Decode(EncodeEvent(in))
 	if err != nil || d.Event == nil {
 		t.Fatalf("decode: %v", err)

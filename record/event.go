@@ -62,6 +62,9 @@ type Event struct {
 	Value    float64
 	HasValue bool
 	Source   Source
+	// State is the new state of an output_changed event's output:
+	// "active", "inactive" or "failed" when it could not be driven.
+	State string
 	// Text is a short English description for logs.
 	Text string
 }

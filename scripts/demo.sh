@@ -81,17 +81,11 @@ setsid "$bin/plantsim" --tcp "127.0.0.1:$DEMO_MODBUS_PORT" --rtu pty --rtu-link 
 plant_pid=$!
 for _ in $(seq 50); do [ -e "$DEMO_DIR/ttyRTU" ] && break; sleep 0.1; done
 
-# Gateway log: events and output changes only; the full log is in
-# $DEMO_DIR/gatewayd.log.
-setsid "$bin/gatewayd" --config config/examples/demo.yaml --lang "$PLANTGW_LANG" 2>"$DEMO_DIR/gatewayd.log" &
+# The gateway's operator console (alarms, trips, output changes) on
+# screen; its full log, in English, goes to $DEMO_DIR/gatewayd.log.
+setsid "$bin/gatewayd" --config config/examples/demo.yaml --lang "$PLANTGW_LANG" --console \
+	2>"$DEMO_DIR/gatewayd.log" > >(trap '' INT; sed -u 's/^/[gatewayd] /') &
 gw_pid=$!
-# tail ends by itself when gatewayd exits, which closes the whole pipeline.
-(
-	trap '' INT
-	tail -n +1 -F --pid="$gw_pid" "$DEMO_DIR/gatewayd.log" 2>/dev/null |
-		grep --line-buffered -E 'event=(alarm|trip|comm|fault|gateway)|output changed|level=ERROR' |
-		sed -u -E 's/^time=[^ ]+ //; s/^/[gatewayd] /'
-) &
 
 if [ -n "${DEMO_SECONDS:-}" ]; then
 	sleep "$DEMO_SECONDS" &

@@ -37,6 +37,9 @@ type Options struct {
 	// DrainTimeout is how long Run keeps sending the backlog after ctx
 	// ends, while connected.
 	DrainTimeout time.Duration
+	// BacklogUpTo is the last seq stored before this process started:
+	// those records are sent as historical.
+	BacklogUpTo uint64
 }
 
 // State is the uplink's connection state, for status displays.
@@ -75,7 +78,7 @@ func New(opts Options, site config.Site) *Uplink {
 	}
 	base := fmt.Sprintf("%s/%s/%s/", opts.MQTT.TopicPrefix, site.EnterpriseCode, site.GatewayID)
 	return &Uplink{opts: opts, topics: topics{events: base + "events", telemetry: base + "telemetry", status: base + "status"},
-		startSeq: opts.Store.Stats().LastSeq}
+		startSeq: opts.BacklogUpTo}
 }
 
 // State returns a snapshot of the connection state.

@@ -55,6 +55,8 @@ func appendRecords(t *testing.T, b *buffer.Buffer, n int) {
 	}
 }
 
+// startUplink runs an uplink over b; records already in b count as
+// backlog from before the start.
 func startUplink(t *testing.T, url string, b *buffer.Buffer) (stop func()) {
 	t.Helper()
 	cfg := testSiteConfig()
@@ -63,7 +65,8 @@ func startUplink(t *testing.T, url string, b *buffer.Buffer) (stop func()) {
 		t.Fatal(err)
 	}
 	mq := config.MQTT{URL: url, ClientID: "gw-test", TopicPrefix: "plantgw", KeepAlive: config.Duration(5 * time.Second), MaxRecords: 50}
-	u := New(Options{MQTT: mq, Encoder: enc, Store: b, Logger: quietLogger(), AckTimeout: 3 * time.Second}, cfg.Site)
+	u := New(Options{MQTT: mq, Encoder: enc, Store: b, Logger: quietLogger(), AckTimeout: 3 * time.Second,
+		BacklogUpTo: b.Stats().LastSeq}, cfg.Site)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = u.Run(ctx) })

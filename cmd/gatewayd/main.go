@@ -43,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "")
 	printPlan := fs.Bool("print-plan", false, "")
 	logLevel := fs.String("log-level", "info", "")
+	withConsole := fs.Bool("console", false, "")
 	pr := locale.Printer(langFromArgs(args))
 	fs.Usage = func() { usage(stderr, pr) }
 	if err := fs.Parse(args); err != nil {
@@ -93,10 +94,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, plan)
 		return exitOK
 	}
-	return serve(cfg, *logLevel, stderr, pr)
+	var consoleOut io.Writer
+	if *withConsole {
+		consoleOut = stdout
+	}
+	return serve(cfg, *logLevel, consoleOut, stderr, pr)
 }
 
-func serve(cfg *config.Config, level string, stderr io.Writer, pr *message.Printer) int {
+func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *message.Printer) int {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		fmt.Fprintln(stderr, pr.Sprintf("invalid --log-level %q: use debug, info, warn or error", level))
@@ -122,7 +127,7 @@ func serve(cfg *config.Config, level string, stderr io.Writer, pr *message.Print
 		}
 	}()
 
-	if err := gateway.Run(ctx, cfg, gateway.Options{Logger: log}); err != nil {
+	if err := gateway.Run(ctx, cfg, gateway.Options{Logger: log, Console: consoleOut, Printer: pr}); err != nil {
 		log.Error("gateway failed", "err", err)
 		return exitRuntime
 	}
@@ -173,5 +178,6 @@ func usage(w io.Writer, pr *message.Printer) {
 	fmt.Fprintln(w, pr.Sprintf("  --print-plan      print the Modbus reads of every device and exit"))
 	fmt.Fprintln(w, pr.Sprintf("  --lang LANG       language of messages: zh-CN (default) or en"))
 	fmt.Fprintln(w, pr.Sprintf("  --log-level LVL   debug, info, warn or error (default info)"))
+	fmt.Fprintln(w, pr.Sprintf("  --console         print every alarm, trip and output change on stdout for operators"))
 	fmt.Fprintln(w, pr.Sprintf("Without --lang, the language is PLANTGW_LANG, then the config's site.lang, then zh-CN."))
 }

@@ -49,6 +49,13 @@ func TestMainJobEndToEnd(t *testing.T) {
 	t.Run("leak latches level 1 then level 2", func(t *testing.T) {
 		checkLeakLatches(t, sub, dir)
 	})
+	t.Run("fresh start sends nothing as historical", func(t *testing.T) {
+		for _, r := range sub.Records() {
+			if r.Historical {
+				t.Errorf("seq %d (%s %s) marked historical without an outage", r.Seq, r.Kind, r.Event)
+			}
+		}
+	})
 	t.Run("broker outage of 20 s loses nothing", func(t *testing.T) {
 		before := len(sub.Seqs())
 		plant.broker.Stop()

@@ -1,0 +1,125 @@
+package gateway
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/text/message"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+// console prints each event as one line in the operator's language. Logs
+// stay in English for engineers; this is what a person at the gateway
+// reads.
+type console struct {
+	mu    sync.Mutex
+	w     io.Writer
+	pr    *message.Printer
+	loc   *time.Location
+	units map[string]string
+}
+
+func newConsole(cfg *config.Config, w io.Writer, pr *message.Printer) (*console, error) {
+	loc, err := time.LoadLocation(cfg.Site.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("console time zone %q: %w", cfg.Site.Timezone, err)
+	}
+	c := &console{w: w, pr: pr, loc: loc, units: map[string]string{}}
+	for _, p := range cfg.Points {
+		c.units[p.ID] = p.Unit
+	}
+	return c, nil
+}
+
+// levelNames are the operator's names of alarm levels, translated by the
+// catalog.
+var levelNames = map[record.Level]string{
+	record.AL1: "level 1 alarm", record.AL2: "level 2 alarm",
+	record.H: "high alarm (H)", record.HH: "high-high alarm (HH)",
+	record.L: "low alarm (L)", record.LL: "low-low alarm (LL)",
+}
+
+func (c *console) print(e record.Event) {
+	if c == nil {
+		return
+	}
+	line := c.describe(e)
+	if line == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.w, "%s %s\n", e.Time.In(c.loc).Format("15:04:05"), line)
+}
+
+// started prints the start line, which the gateway_started event carries
+// only as English text.
+func (c *console) started(at time.Time, gatewayID string, devices, buses, alarms, trips int) {
+	if c == nil {
+		return
+	}
+	line := c.pr.Sprintf("START     gateway %s: %d devices on %d buses; %d latched alarms and %d trips kept from before the start",
+		gatewayID, devices, buses, alarms, trips)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.w, "%s %s\n", at.In(c.loc).Format("15:04:05"), line)
+}
+
+func (c *console) level(l record.Level) string {
+	if name, ok := levelNames[l]; ok {
+		return c.pr.Sprintf(name)
+	}
+	return string(l)
+}
+
+func (c *console) value(e record.Event) string {
+	if !e.HasValue {
+		return ""
+	}
+	return strconv.FormatFloat(e.Value, 'f', -1, 64) + " " + c.units[e.Point]
+}
+
+// describe returns the event's line, or "" for events an operator does
+// not need on screen.
+func (c *console) describe(e record.Event) string {
+	pr := c.pr
+	switch e.Kind {
+	case record.AlarmRaised:
+		return pr.Sprintf("ALARM     %s %s, value %s", e.Point, c.level(e.Level), c.value(e))
+	case record.AlarmCleared:
+		return pr.Sprintf("CLEARED   %s %s: value back to %s; stays latched until reset", e.Point, c.level(e.Level), c.value(e))
+	case record.AlarmReset:
+		return pr.Sprintf("RESET     %s %s", e.Point, c.level(e.Level))
+	case record.AlarmSilenced:
+		return pr.Sprintf("SILENCED  horn silenced; alarms stay latched")
+	case record.FaultRaised:
+		return pr.Sprintf("FAULT     %s has no valid reading", e.Point)
+	case record.FaultCleared:
+		return pr.Sprintf("FAULT OK  %s reads valid values again", e.Point)
+	case record.CommLost:
+		return pr.Sprintf("COMM LOST device %s does not reply", e.Device)
+	case record.CommRestored:
+		return pr.Sprintf("COMM OK   device %s replies again", e.Device)
+	case record.Trip:
+		return pr.Sprintf("TRIP      interlock tripped outputs %s (%s)", e.Output, c.level(e.Level))
+	case record.TripReset:
+		return pr.Sprintf("TRIP RST  interlock reset, outputs %s", e.Output)
+	case record.OutputChanged:
+		switch e.State {
+		case "active":
+			return pr.Sprintf("OUTPUT    %s active (de-energised)", e.Output)
+		case "inactive":
+			return pr.Sprintf("OUTPUT    %s released (energised)", e.Output)
+		default:
+			return pr.Sprintf("OUTPUT    %s could not be driven: %s", e.Output, e.Text)
+		}
+	case record.GatewayStopped:
+		return pr.Sprintf("STOP      gateway stopped; all outputs de-energised")
+	}
+	return ""
+}

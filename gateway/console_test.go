@@ -1,0 +1,59 @@
+package gateway
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/locale"
+	"github.com/plantgw/plantgw/record"
+)
+
+func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
+	cfg := &config.Config{Site: config.Site{Timezone: "Asia/Shanghai"}, Points: []config.Point{{ID: "GT-102.conc", Unit: "%LEL"}}}
+	at := time.Date(2026, 12, 4, 2, 3, 4, 0, time.UTC)
+	events := []record.Event{
+		{Kind: record.AlarmRaised, Time: at, Point: "GT-102.conc", Level: record.AL2, Value: 42.5, HasValue: true},
+		{Kind: record.OutputChanged, Time: at, Output: "esd-1", State: "active"},
+		{Kind: record.CommLost, Time: at, Device: "GT-103"},
+	}
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"zh-CN", []string{"10:03:04 报警      GT-102.conc 二级报警, 数值 42.5 %LEL", "输出      esd-1 动作 (失电)", "通讯中断  设备 GT-103 无应答"}},
+		{"en", []string{"10:03:04 ALARM     GT-102.conc level 2 alarm, value 42.5 %LEL", "OUTPUT    esd-1 active (de-energised)", "COMM LOST device GT-103 does not reply"}},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		c, err := newConsole(cfg, &out, locale.Printer(tt.lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			c.print(e)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s console lacks %q:\n%s", tt.lang, want, out.String())
+			}
+		}
+	}
+}
+
+func TestConsoleCoversEveryEventKind(t *testing.T) {
+	c, err := newConsole(&config.Config{Site: config.Site{Timezone: "UTC"}}, &bytes.Buffer{}, locale.Printer("zh-CN"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := []record.EventKind{record.AlarmRaised, record.AlarmCleared, record.AlarmReset, record.AlarmSilenced,
+		record.FaultRaised, record.FaultCleared, record.CommLost, record.CommRestored, record.Trip, record.TripReset,
+		record.OutputChanged, record.GatewayStopped}
+	for _, k := range kinds {
+		if line := c.describe(record.Event{Kind: k, State: "inactive"}); line == "" || strings.Contains(line, "%!") {
+			t.Errorf("%s: console line %q", k, line)
+		}
+	}
+}
