@@ -168,7 +168,9 @@ func (h *connectionHook) checkWill(clientID string, connect packets.ConnectParam
 }
 
 func (h *connectionHook) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
-	if err == nil || errors.Is(err, packets.CodeDisconnect) {
+	// A closed socket is how a client's own clean close reaches the hook,
+	// so it is no error to show an installer.
+	if err == nil || errors.Is(err, packets.CodeDisconnect) || errors.Is(err, net.ErrClosed) {
 		h.print(h.text.text("[platform] client %s disconnected", cl.ID))
 		return
 	}

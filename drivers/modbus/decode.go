@@ -135,9 +135,23 @@ func (d Decoder) raw(regs []uint16) float64 {
 	case "uint32":
 		return float64(d.dword(regs))
 	case "float32":
-		return float64(math.Float32frombits(d.dword(regs)))
+		return shortestFloat32(math.Float32frombits(d.dword(regs)))
 	}
 	panic(fmt.Sprintf("modbus: decoder for unsupported type %q", d.Type))
+}
+
+// shortestFloat32 widens f to float64 by its shortest decimal form, so a
+// device's 8558.617 stays 8558.617 and does not become the float32's exact
+// binary value 8558.6171875.
+func shortestFloat32(f float32) float64 {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return float64(f)
+	}
+	v, err := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	if err != nil {
+		return float64(f)
+	}
+	return v
 }
 
 // word applies the byte order to one register: BADC and DCBA swap bytes.

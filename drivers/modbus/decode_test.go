@@ -49,6 +49,15 @@ func TestDecodeScaledValueIsRounded(t *testing.T) {
 	}
 }
 
+func TestDecodeFloat32KeepsItsDigits(t *testing.T) {
+	f := math.Float32bits(8558.617)
+	d := Decoder{Type: "float32", Order: CDAB, Bit: -1, Scale: 1}
+	got, _ := d.DecodeRegisters([]uint16{uint16(f), uint16(f >> 16)}, 0)
+	if got.Value != 8558.617 {
+		t.Errorf("float32 8558.617 decoded as %v", got.Value)
+	}
+}
+
 func TestDecodeFloatNaNIsBad(t *testing.T) {
 	d := Decoder{Type: "float32", Order: ABCD, Bit: -1, Scale: 1}
 	got, err := d.DecodeRegisters([]uint16{0x7FC0, 0x0000}, 0)
