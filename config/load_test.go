@@ -79,13 +79,13 @@ func TestConfigProblems(t *testing.T) {
 	}{
 		{"misspelled key", "    device: D1\n", "    devise: D1\n", 11, `unknown key "devise" in points[0]; did you mean "device"?`},
 		{"wrong type", "unit: 1}", "unit: one}", 8, `devices[0].unit: expected a whole number, got "one"`},
-		{"unit out of range", "unit: 1}", "unit: 300}", 8, "devices[0].unit: 300 is out of range; use 0-255"},
+		{"unit out of range", "unit: 1}", "unit: 300}", 8, "devices[0] (D1).unit: 300 is out of range; use 0-255"},
 		{"bad duration", "unit: 1}", "unit: 1, poll: fast}", 8, `devices[0].poll: expected a duration such as 500ms, 2s or 1m, got "fast"`},
-		{"comm loss beyond 100 s", "unit: 1}", "unit: 1, comm_loss_after: 2m}", 8, "devices[0].comm_loss_after: 2m0s is out of range; use 1s-1m40s"},
-		{"reference in wrong table", `address: "30001"`, `address: "40001"`, 12, `points[0].register.address: address "40001" is a holding reference but table is "input"; write table: holding or address: "30001"`},
-		{"gas level 1 above limit", "al1: 20", "al1: 30", 16, "points[0].gas.al1: combustible gas level 1 must be at most 25 %LEL (GB/T 50493-2019), got 30"},
-		{"levels reversed", "al2: 40", "al2: 10", 16, "points[0].gas: al1 must be below al2 (20 >= 10)"},
-		{"unknown bus", "bus: tcp-1", "bus: tcp-2", 8, "devices[0].bus: no bus named \"tcp-2\"; defined buses: tcp-1"},
+		{"comm loss beyond 100 s", "unit: 1}", "unit: 1, comm_loss_after: 2m}", 8, "devices[0] (D1).comm_loss_after: 2m0s is out of range; use 1s-1m40s"},
+		{"reference in wrong table", `address: "30001"`, `address: "40001"`, 12, `points[0] (P1).register.address: address "40001" is a holding reference but table is "input"; write table: holding or address: "30001"`},
+		{"gas level 1 above limit", "al1: 20", "al1: 30", 16, "points[0] (P1).gas.al1: combustible gas level 1 must be at most 25 %LEL (GB/T 50493-2019), got 30"},
+		{"levels reversed", "al2: 40", "al2: 10", 16, "points[0] (P1).gas: al1 must be below al2 (20 >= 10)"},
+		{"unknown bus", "bus: tcp-1", "bus: tcp-2", 8, "devices[0] (D1).bus: no bus named \"tcp-2\"; defined buses: tcp-1"},
 		{"missing gateway id", "  gateway_id: gw-1\n", "", 1, "site.gateway_id is required"},
 		{"unset variable", "path: /tmp/x", "path: ${NOPE}", 21, "environment variable NOPE is not set; set it or write ${NOPE:-default}"},
 		{"syntax error", "  gateway_id: gw-1\n", "  gateway_id: [gw-1\n", 4, "YAML syntax error"},
@@ -148,7 +148,7 @@ func TestMissingPointCodeNamed(t *testing.T) {
 	if cerr == nil || len(cerr.Problems) != 1 {
 		t.Fatalf("want one problem, got %v", cerr)
 	}
-	if got := english(cerr); !strings.Contains(got, "points[0].platform.point_code is required") {
+	if got := english(cerr); !strings.Contains(got, "points[0] (P1).platform.point_code is required") {
 		t.Errorf("message = %s", got)
 	}
 }

@@ -39,7 +39,48 @@ func (v *validator) add(path, format string, args ...any) {
 	if v.skipped(path) {
 		return
 	}
+	for i, a := range args {
+		if text, ok := a.(string); ok {
+			args[i] = v.withName(text)
+		}
+	}
 	v.ps.add(v.line(path), format, args...)
+}
+
+var listItem = regexp.MustCompile(`^(buses|devices|points|interlocks)\[(\d+)\]`)
+
+// withName adds the item's name to a path that starts with a list item,
+// so "devices[3].unit" reads "devices[3] (GT-104).unit" and an installer
+// finds the device by its tag.
+func (v *validator) withName(path string) string {
+	m := listItem.FindStringSubmatchIndex(path)
+	if m == nil {
+		return path
+	}
+	i, _ := strconv.Atoi(path[m[4]:m[5]])
+	name := ""
+	switch path[m[2]:m[3]] {
+	case "buses":
+		if i < len(v.cfg.Buses) {
+			name = v.cfg.Buses[i].Name
+		}
+	case "devices":
+		if i < len(v.cfg.Devices) {
+			name = v.cfg.Devices[i].Name
+		}
+	case "points":
+		if i < len(v.cfg.Points) {
+			name = v.cfg.Points[i].ID
+		}
+	case "interlocks":
+		if i < len(v.cfg.Interlocks) {
+			name = v.cfg.Interlocks[i].Name
+		}
+	}
+	if name == "" {
+		return path
+	}
+	return path[:m[1]] + " (" + name + ")" + path[m[1]:]
 }
 
 // skipped reports whether path or one of its parents was already reported
