@@ -47,6 +47,14 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	cfg.lines = d.lines
 	applyDefaults(cfg)
 	v := &validator{ps: ps, lines: d.lines, cfg: cfg, skip: d.failed}
+	// Decoding problems were found before names were known.
+	for i := range ps.list {
+		for j, a := range ps.list[i].Args {
+			if text, ok := a.(string); ok {
+				ps.list[i].Args[j] = v.withName(text)
+			}
+		}
+	}
 	v.validate()
 	if len(ps.list) > 0 {
 		err := sorted(ps).(*Error)

@@ -77,10 +77,10 @@ func TestConfigProblems(t *testing.T) {
 		line    int
 		message string
 	}{
-		{"misspelled key", "    device: D1\n", "    devise: D1\n", 11, `unknown key "devise" in points[0]; did you mean "device"?`},
-		{"wrong type", "unit: 1}", "unit: one}", 8, `devices[0].unit: expected a whole number, got "one"`},
+		{"misspelled key", "    device: D1\n", "    devise: D1\n", 11, `unknown key "devise" in points[0] (P1); did you mean "device"?`},
+		{"wrong type", "unit: 1}", "unit: one}", 8, `devices[0] (D1).unit: expected a whole number, got "one"`},
 		{"unit out of range", "unit: 1}", "unit: 300}", 8, "devices[0] (D1).unit: 300 is out of range; use 0-255"},
-		{"bad duration", "unit: 1}", "unit: 1, poll: fast}", 8, `devices[0].poll: expected a duration such as 500ms, 2s or 1m, got "fast"`},
+		{"bad duration", "unit: 1}", "unit: 1, poll: fast}", 8, `devices[0] (D1).poll: expected a duration such as 500ms, 2s or 1m, got "fast"`},
 		{"comm loss beyond 100 s", "unit: 1}", "unit: 1, comm_loss_after: 2m}", 8, "devices[0] (D1).comm_loss_after: 2m0s is out of range; use 1s-1m40s"},
 		{"reference in wrong table", `address: "30001"`, `address: "40001"`, 12, `points[0] (P1).register.address: address "40001" is a holding reference but table is "input"; write table: holding or address: "30001"`},
 		{"gas level 1 above limit", "al1: 20", "al1: 30", 16, "points[0] (P1).gas.al1: combustible gas level 1 must be at most 25 %LEL (GB/T 50493-2019), got 30"},
