@@ -129,7 +129,7 @@ func (v *validator) durationRange(path string, value Duration, lo, hi time.Durat
 	}
 }
 
-// unique reports names used twice; it returns the first path of each name.
+// unique reports a name used twice, naming the line of its first use.
 func (v *validator) unique(path, name string, seen map[string]string) {
 	if first, dup := seen[name]; dup {
 		v.add(path, "%s: %q is used twice; names must be unique (first at line %d)", path, name, v.line(first))

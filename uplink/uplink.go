@@ -15,7 +15,7 @@ import (
 	"github.com/plantgw/plantgw/config"
 )
 
-// Store is what the uplink needs from the buffer.
+// Store is the part of the buffer that the uplink uses.
 type Store interface {
 	Pending(lane buffer.Lane, limit int, skip func(seq uint64) bool) ([]buffer.Record, error)
 	Ack(lane buffer.Lane, seqs []uint64) error
@@ -31,8 +31,8 @@ type Options struct {
 	Logger  *slog.Logger
 	// Window is the number of messages in flight at once.
 	Window int
-	// AckTimeout bounds the wait for one PUBACK; a broker that does not
-	// answer in time gets a fresh connection.
+	// AckTimeout bounds the wait for one PUBACK. A broker that does not
+	// reply in time gets a fresh connection.
 	AckTimeout time.Duration
 	// DrainTimeout is how long Run keeps sending the backlog after ctx
 	// ends, while connected.
