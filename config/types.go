@@ -98,6 +98,13 @@ type Point struct {
 	Scale  *float64 `yaml:"scale"`
 	Offset float64  `yaml:"offset"`
 	Unit   string   `yaml:"unit"`
+	// Sentinels are raw values that mean "no valid reading", such as
+	// "0x7FFF", "-32768" or "NaN"; a sample with one is bad, never a
+	// number.
+	Sentinels []string `yaml:"sentinels"`
+	// Clamp bounds the engineering value; a value outside is clamped and
+	// marked uncertain.
+	Clamp *Clamp `yaml:"clamp"`
 	// Current maps a 4–20 mA loop reading to engineering units.
 	Current *Current `yaml:"current"`
 	// Fault reads a device status register whose masked bits mean the
@@ -108,24 +115,41 @@ type Point struct {
 	Platform Platform `yaml:"platform"`
 }
 
-// Register locates a value in a device's Modbus tables.
+// Register locates a value in a device's Modbus tables. Exactly one of
+// Address, WireAddr and Number gives the location, and which one says the
+// convention, so 0-based and 1-based addresses are never confused.
 type Register struct {
 	// Table is coil, discrete, input or holding.
 	Table string `yaml:"table"`
-	// Address is a wire (0-based) address such as "0", or a 5/6-digit
-	// reference such as "30001" or "400001" whose first digit must match
-	// the table.
+	// Address is a 5/6-digit reference such as "30001" or "400001", whose
+	// first digit must match the table.
 	Address string `yaml:"address"`
+	// WireAddr is the 0-based protocol (PDU) address sent on the wire.
+	WireAddr *int `yaml:"wire"`
+	// Number is the 1-based register number of device manuals: number 1
+	// is wire address 0.
+	Number *int `yaml:"number"`
 }
 
 // Current describes a 4–20 mA loop: what the register holds and the
 // engineering values at 4 and 20 mA.
 type Current struct {
-	// Input says what the decoded register value is: ua (microamperes) or
-	// ma (milliamperes, after scale).
+	// Input says what the decoded register value is: ua (microamperes),
+	// ma (milliamperes, after scale) or counts (raw analog-module counts
+	// between RawLow and RawHigh).
 	Input string  `yaml:"input"`
 	Low   float64 `yaml:"low"`
 	High  float64 `yaml:"high"`
+	// RawLow and RawHigh are the raw counts at 4 and 20 mA when Input is
+	// counts.
+	RawLow  float64 `yaml:"raw_low"`
+	RawHigh float64 `yaml:"raw_high"`
+}
+
+// Clamp is an engineering-value range; either end may be left out.
+type Clamp struct {
+	Low  *float64 `yaml:"low"`
+	High *float64 `yaml:"high"`
 }
 
 // Fault is a device status register checked with each reading.
