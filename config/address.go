@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -21,25 +22,57 @@ const (
 // 4xxxx holding registers.
 var referenceTables = map[byte]Table{'0': Coils, '1': DiscreteInputs, '3': InputRegisters, '4': HoldingRegisters}
 
-// Wire returns the register's 0-based protocol (PDU) address. A 5- or
-// 6-digit address is read as a reference whose leading digit names the
-// table; anything shorter is a wire address.
+// Wire returns the register's 0-based protocol (PDU) address from
+// whichever convention the register uses: a 5/6-digit reference in
+// Address, a wire address in WireAddr, or a 1-based Number.
 func (r Register) Wire() (uint16, error) {
+	set := 0
+	for _, given := range []bool{r.Address != "", r.WireAddr != nil, r.Number != nil} {
+		if given {
+			set++
+		}
+	}
+	switch {
+	case set == 0:
+		return 0, errNoAddress
+	case set > 1:
+		return 0, errManyAddresses
+	case r.WireAddr != nil:
+		if *r.WireAddr < 0 || *r.WireAddr > 65535 {
+			return 0, fmt.Errorf("wire address %d out of range 0-65535", *r.WireAddr)
+		}
+		return uint16(*r.WireAddr), nil
+	case r.Number != nil:
+		if *r.Number < 1 || *r.Number > 65536 {
+			return 0, fmt.Errorf("register number %d out of range 1-65536", *r.Number)
+		}
+		return uint16(*r.Number - 1), nil
+	}
+	return r.referenceWire()
+}
+
+var (
+	errNoAddress     = errors.New("no address: give address (a reference such as 30001), wire or number")
+	errManyAddresses = errors.New("give only one of address, wire and number")
+)
+
+// AmbiguousAddress is a short address without a convention: it could be a
+// 0-based wire address or a 1-based register number.
+type AmbiguousAddress struct{ Address string }
+
+func (e *AmbiguousAddress) Error() string {
+	return fmt.Sprintf("address %q is not a 5- or 6-digit reference", e.Address)
+}
+
+func (r Register) referenceWire() (uint16, error) {
 	a := r.Address
 	for _, c := range []byte(a) {
 		if c < '0' || c > '9' {
 			return 0, fmt.Errorf("address %q is not a number", a)
 		}
 	}
-	if len(a) == 0 {
-		return 0, fmt.Errorf("address is empty")
-	}
 	if len(a) < 5 {
-		n, err := strconv.ParseUint(a, 10, 16)
-		if err != nil {
-			return 0, fmt.Errorf("address %q out of range 0-65535", a)
-		}
-		return uint16(n), nil
+		return 0, &AmbiguousAddress{Address: a}
 	}
 	if len(a) > 6 {
 		return 0, fmt.Errorf("address %q has more than 6 digits", a)

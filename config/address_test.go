@@ -5,13 +5,38 @@ import (
 	"testing"
 )
 
-func TestRegisterWire(t *testing.T) {
+func intPtr(v int) *int { return &v }
+
+func TestRegisterConventions(t *testing.T) {
+	tests := []struct {
+		reg     Register
+		want    uint16
+		wantErr bool
+	}{
+		{Register{Table: "input", WireAddr: intPtr(0)}, 0, false},
+		{Register{Table: "input", WireAddr: intPtr(65535)}, 65535, false},
+		{Register{Table: "input", WireAddr: intPtr(65536)}, 0, true},
+		{Register{Table: "input", Number: intPtr(1)}, 0, false},
+		{Register{Table: "holding", Number: intPtr(100)}, 99, false},
+		{Register{Table: "input", Number: intPtr(0)}, 0, true},
+		{Register{Table: "input"}, 0, true},
+		{Register{Table: "input", Address: "30001", WireAddr: intPtr(0)}, 0, true},
+	}
+	for _, tt := range tests {
+		got, err := tt.reg.Wire()
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("Wire(%+v) = %d, %v; want %d, error %v", tt.reg, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestRegisterReferences(t *testing.T) {
 	tests := []struct {
 		table, address string
 		want           uint16
 		wantErr        bool
 	}{
-		{"input", "0", 0, false},
+		{"input", "0", 0, true},
 		{"input", "30001", 0, false},
 		{"input", "300001", 0, false},
 		{"holding", "40010", 9, false},

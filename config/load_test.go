@@ -90,6 +90,8 @@ func TestConfigProblems(t *testing.T) {
 		{"unset variable", "path: /tmp/x", "path: ${NOPE}", 21, "environment variable NOPE is not set; set it or write ${NOPE:-default}"},
 		{"syntax error", "  gateway_id: gw-1\n", "  gateway_id: [gw-1\n", 4, "YAML syntax error"},
 		{"topic character in enterprise code", `enterprise_code: "E1"`, `enterprise_code: "E/1"`, 2, `site.enterprise_code: "E/1" is not one of`},
+		{"ambiguous short address", `address: "30001"`, `address: "5"`, 12, `points[0] (P1).register.address: address "5" could be 0-based or 1-based; write wire: 5 for the protocol address, number: 5 for register 5 (wire 4), or a reference such as "30005"`},
+		{"two conventions", `address: "30001"}`, `address: "30001", wire: 0}`, 12, "give only one of address, wire and number"},
 		{"bad scheme", "tcp://127.0.0.1:1883", "http://127.0.0.1:1883", 19, `uplink.mqtt.url: unsupported URL scheme "http"`},
 	}
 	for _, tt := range tests {

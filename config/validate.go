@@ -248,18 +248,40 @@ func deviceNames(c *Config) []string {
 	return out
 }
 
-// checkRegister validates a table and address pair.
+// checkRegister validates a table and its address, whichever convention
+// the address uses.
 func (v *validator) checkRegister(p string, r Register) {
 	if !v.oneOf(p+".table", r.Table, string(Coils), string(DiscreteInputs), string(InputRegisters), string(HoldingRegisters)) {
 		return
 	}
 	_, err := r.Wire()
 	var mismatch *TableMismatch
+	var ambiguous *AmbiguousAddress
 	switch {
+	case err == nil:
 	case errors.As(err, &mismatch):
 		v.add(p+".address", "%s: address %q is a %s reference but table is %q; write table: %s or address: %q",
 			p+".address", r.Address, string(mismatch.RefTable), r.Table, string(mismatch.RefTable), mismatch.Corrected())
-	case err != nil:
-		v.add(p+".address", "%s: address %q is not a number", p+".address", r.Address)
+	case errors.As(err, &ambiguous):
+		n, _ := strconv.Atoi(r.Address)
+		v.add(p+".address", "%s: address %q could be 0-based or 1-based; write wire: %d for the protocol address, number: %d for register %d (wire %d), or a reference such as %q",
+			p+".address", r.Address, n, n, n, n-1, referenceFor(Table(r.Table), n))
+	case errors.Is(err, errNoAddress):
+		v.add(p, "%s: give the address as a reference (address: \"30001\"), a protocol address (wire: 0) or a register number (number: 1)", p)
+	case errors.Is(err, errManyAddresses):
+		v.add(p, "%s: give only one of address, wire and number", p)
+	default:
+		v.add(p+".address", "%s: invalid address: %v", p, err)
 	}
+}
+
+// referenceFor returns the 5-digit reference of 1-based register number n
+// in table, as an example for messages.
+func referenceFor(t Table, n int) string {
+	for digit, table := range referenceTables {
+		if table == t {
+			return fmt.Sprintf("%c%04d", digit, max(n, 1))
+		}
+	}
+	return ""
 }

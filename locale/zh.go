@@ -90,4 +90,9 @@ var zhCN = map[string]string{
 	"OUTPUT    %s could not be driven: %s":                "输出      %s 驱动失败: %s",
 	"STOP      gateway stopped; all outputs de-energised": "停止      网关已停止; 所有输出已失电",
 	"START     gateway %s: %d devices on %d buses; %d latched alarms and %d trips kept from before the start": "启动      网关 %s: %d 台设备, %d 条总线; 保留启动前锁存的报警 %d 个、联锁 %d 个",
+	// Register addresses.
+	"%s: address %q could be 0-based or 1-based; write wire: %d for the protocol address, number: %d for register %d (wire %d), or a reference such as %q": "%s: 地址 %q 可能从 0 开始也可能从 1 开始; 协议地址请写 wire: %d, 第 %d 号寄存器请写 number: %d (协议地址 %d), 或写参考地址如 %q",
+	"%s: give the address as a reference (address: \"30001\"), a protocol address (wire: 0) or a register number (number: 1)":                              "%s: 请给出地址: 参考地址 (address: \"30001\")、协议地址 (wire: 0) 或寄存器号 (number: 1)",
+	"%s: give only one of address, wire and number": "%s: address、wire 和 number 只能填写一个",
+	"%s: invalid address: %v":                       "%s: 无效的地址: %v",
 }

@@ -6,17 +6,18 @@ import (
 	"github.com/plantgw/plantgw/config"
 )
 
-func point(id, table, address, typ string) config.Point {
-	return config.Point{ID: id, Register: config.Register{Table: table, Address: address}, Type: typ, ByteOrder: "ABCD"}
+// point returns a point at a wire (0-based) address.
+func point(id, table string, wire int, typ string) config.Point {
+	return config.Point{ID: id, Register: config.Register{Table: table, WireAddr: &wire}, Type: typ, ByteOrder: "ABCD"}
 }
 
 func TestPlanMergesWithinGap(t *testing.T) {
 	points := []config.Point{
-		point("a", "holding", "0", "float32"),
-		point("b", "holding", "12", "int16"),
-		point("c", "holding", "30", "int16"),
-		point("d", "input", "1", "int16"),
-		point("e", "coil", "5", "bool"),
+		point("a", "holding", 0, "float32"),
+		point("b", "holding", 12, "int16"),
+		point("c", "holding", 30, "int16"),
+		point("d", "input", 1, "int16"),
+		point("e", "coil", 5, "bool"),
 	}
 	blocks, err := PlanDevice(points, 125, 10)
 	if err != nil {
@@ -37,7 +38,7 @@ func TestPlanMergesWithinGap(t *testing.T) {
 }
 
 func TestPlanRespectsMaxRegisters(t *testing.T) {
-	points := []config.Point{point("a", "input", "0", "int16"), point("b", "input", "3", "int16")}
+	points := []config.Point{point("a", "input", 0, "int16"), point("b", "input", 3, "int16")}
 	blocks, err := PlanDevice(points, 2, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func TestPlanRespectsMaxRegisters(t *testing.T) {
 }
 
 func TestPlanIncludesStatusRegister(t *testing.T) {
-	p := point("gas", "input", "30001", "int16")
+	p := point("gas", "input", 0, "int16")
 	p.Fault = &config.Fault{Register: config.Register{Table: "input", Address: "30002"}, Mask: 3}
 	blocks, err := PlanDevice([]config.Point{p}, 125, 10)
 	if err != nil {

@@ -66,7 +66,7 @@ func testBusConfig(devices int, poll, commLoss time.Duration) *config.Config {
 		cfg.Devices = append(cfg.Devices, config.Device{Name: name, Bus: "b", Unit: i, Poll: config.Duration(poll),
 			CommLossAfter: config.Duration(commLoss), MaxRegisters: 125, MaxGap: 10})
 		cfg.Points = append(cfg.Points, config.Point{ID: name + ".v", Device: name, Type: "int16", ByteOrder: "ABCD",
-			Register: config.Register{Table: "input", Address: "0"}})
+			Register: config.Register{Table: "input", Address: "30001"}})
 	}
 	return cfg
 }
