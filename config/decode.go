@@ -69,6 +69,10 @@ func (d *decoder) decode(path string, n ast.Node, v reflect.Value) {
 		d.decode(path, n, v.Elem())
 		return
 	}
+	if v.Type() == reflect.TypeFor[PointOverrides]() {
+		d.decodeOverrides(path, n, v)
+		return
+	}
 	if v.CanAddr() && v.Addr().Type().Implements(textUnmarshalerType) {
 		d.decodeText(path, n, v)
 		return

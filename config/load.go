@@ -41,6 +41,8 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 			d.decode("", doc.Body, reflect.ValueOf(cfg).Elem())
 		}
 	}
+	d.expandTemplates(cfg)
+
 	// Validate even after decoding problems, so one run lists every
 	// mistake. Paths whose value failed to decode, or that a misspelled key
 	// probably meant, are skipped so no mistake is reported twice.

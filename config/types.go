@@ -79,6 +79,11 @@ type Device struct {
 	CommLossAfter Duration `yaml:"comm_loss_after"`
 	MaxRegisters  int      `yaml:"max_registers"`
 	MaxGap        int      `yaml:"max_gap"`
+	// Template names a device template from config/templates; its points
+	// are added with ids "<device name>.<suffix>".
+	Template string `yaml:"template"`
+	// Points overrides template points by suffix, key by key.
+	Points PointOverrides `yaml:"points"`
 }
 
 // Point is one measured or monitored value of a device.

@@ -44,9 +44,20 @@ func Printer(lang string) *message.Printer {
 
 var translations = buildCatalog()
 
+// allZhCN merges the translation tables, which are split by topic.
+func allZhCN() map[string]string {
+	out := map[string]string{}
+	for _, table := range []map[string]string{zhCN, zhCNTemplates} {
+		for k, v := range table {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func buildCatalog() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(english))
-	for key, zh := range zhCN {
+	for key, zh := range allZhCN() {
 		if err := b.SetString(chinese, key, zh); err != nil {
 			panic(fmt.Sprintf("locale: bad zh-CN entry %q: %v", key, err))
 		}
