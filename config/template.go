@@ -163,7 +163,8 @@ func (d *decoder) expandTemplates(cfg *Config) {
 		dev := &cfg.Devices[i]
 		devPath := fmt.Sprintf("devices[%d]", i)
 		if dev.Template == "" {
-			if len(dev.Points.nodes) > 0 {
+			// A misspelled template key is already reported.
+			if len(dev.Points.nodes) > 0 && !d.failed[devPath+".template"] {
 				d.ps.add(d.lines[devPath+".points"], "%s: points overrides need a template", devPath)
 			}
 			continue

@@ -31,7 +31,7 @@ func TestCheckBrokenConfigExits2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	broken := strings.Replace(string(data), "    device: GT-101\n", "    devise: GT-101\n", 1)
+	broken := strings.Replace(string(data), "    template: gas-detector-combustible\n", "    templat: gas-detector-combustible\n", 1)
 	path := filepath.Join(t.TempDir(), "site.yaml")
 	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
 		t.Fatal(err)
@@ -41,12 +41,12 @@ func TestCheckBrokenConfigExits2(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	if !strings.Contains(errOut, path+":") || !strings.Contains(errOut, "未知的键") || !strings.Contains(errOut, `"device"`) {
+	if !strings.Contains(errOut, path+":") || !strings.Contains(errOut, "未知的键") || !strings.Contains(errOut, `"template"`) {
 		t.Errorf("stderr lacks file:line, the Chinese message or the suggestion:\n%s", errOut)
 	}
 
 	code, _, errOut = runCLI("--lang", "en", "--check", path)
-	if code != exitUsage || !strings.Contains(errOut, `did you mean "device"?`) {
+	if code != exitUsage || !strings.Contains(errOut, `did you mean "template"?`) || strings.Contains(errOut, "need a template") {
 		t.Errorf("--lang en: exit %d, stderr:\n%s", code, errOut)
 	}
 }
