@@ -152,7 +152,7 @@ func (e *Engine) evaluateInterlocks(s record.Sample) {
 		}
 		il.tripped = true
 		e.notifyLatchChange()
-		e.emit(record.Event{Kind: record.Trip, Time: s.Time, ClockSynced: s.ClockSynced, Output: strings.Join(il.outputs, ","),
+		e.emit(record.Event{Kind: record.Trip, Time: s.Time, ClockSynced: s.ClockSynced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
 			Level: il.level, Source: record.SourceAuto,
 			Text: fmt.Sprintf("interlock %s tripped (%d of %d at %s: %s)", il.name, n, len(il.points), il.level, strings.Join(voters, ", "))})
 	}

@@ -54,7 +54,7 @@ func (e *Engine) Reset(source record.Source) (refused int) {
 		}
 		il.tripped = false
 		e.notifyLatchChange()
-		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Output: strings.Join(il.outputs, ","),
+		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
 			Level: il.level, Source: source,
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}

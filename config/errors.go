@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"golang.org/x/text/message"
@@ -54,6 +55,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Render formats all problems in the printer's language, one per line.
 func (e *Error) Render(pr *message.Printer) string {
+	if errors.Is(e.Err, fs.ErrNotExist) {
+		return pr.Sprintf("config file %s does not exist; give its path with --config", e.File)
+	}
 	if e.Err != nil {
 		return pr.Sprintf("cannot read config file %s: %v", e.File, e.Err)
 	}

@@ -3,12 +3,14 @@ package gateway
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
 
 	"golang.org/x/text/message"
 
+	"github.com/plantgw/plantgw/alarm"
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/record"
 )
@@ -60,14 +62,44 @@ func (c *console) print(e record.Event) {
 // started prints the start line, which the gateway_started event carries
 // only as English text.
 func (c *console) started(at time.Time, gatewayID string, devices, buses, alarms, trips int) {
+	c.line(at, "START     gateway %s: %d devices on %d buses; %d latched alarms and %d trips kept from before the start",
+		gatewayID, devices, buses, alarms, trips)
+}
+
+// line prints one localized line stamped with at.
+func (c *console) line(at time.Time, format string, args ...any) {
 	if c == nil {
 		return
 	}
-	line := c.pr.Sprintf("START     gateway %s: %d devices on %d buses; %d latched alarms and %d trips kept from before the start",
-		gatewayID, devices, buses, alarms, trips)
+	text := c.pr.Sprintf(format, args...)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "%s %s\n", at.In(c.loc).Format("15:04:05"), line)
+	fmt.Fprintf(c.w, "%s %s\n", at.In(c.loc).Format("15:04:05"), text)
+}
+
+// kept lists the latched alarms and trips restored at start, so the
+// operator sees why outputs stay active after a restart.
+func (c *console) kept(at time.Time, l alarm.Latches) {
+	if c == nil {
+		return
+	}
+	for _, point := range sortedPoints(l.Alarms) {
+		for _, level := range l.Alarms[point] {
+			c.line(at, "KEPT      %s %s still latched from before the start; reset locally to clear", point, c.level(level))
+		}
+	}
+	for _, name := range l.Trips {
+		c.line(at, "KEPT      interlock %s still tripped from before the start; reset locally to clear", name)
+	}
+}
+
+func sortedPoints(m map[string][]record.Level) []string {
+	out := make([]string, 0, len(m))
+	for p := range m {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (c *console) level(l record.Level) string {
@@ -106,9 +138,9 @@ func (c *console) describe(e record.Event) string {
 	case record.CommRestored:
 		return pr.Sprintf("COMM OK   device %s replies again", e.Device)
 	case record.Trip:
-		return pr.Sprintf("TRIP      interlock tripped outputs %s (%s)", e.Output, c.level(e.Level))
+		return pr.Sprintf("TRIP      interlock %s tripped outputs %s, cause: %s", e.Interlock, e.Output, c.level(e.Level))
 	case record.TripReset:
-		return pr.Sprintf("TRIP RST  interlock reset, outputs %s", e.Output)
+		return pr.Sprintf("TRIP RST  interlock %s reset, outputs %s", e.Interlock, e.Output)
 	case record.OutputChanged:
 		switch e.State {
 		case "active":

@@ -89,6 +89,8 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	storeDone.Go(func() { g.store.run(storeCtx) })
 	defer g.stopStore(&storeDone, stopStore)
 
+	now, _ := wallClock()
+	g.console.line(now, "SAFE      all outputs de-energised (safe state) until every point has been read once")
 	if g.engine, err = alarm.New(cfg, g.board, g.event, wallClock); err != nil {
 		return err
 	}
@@ -117,7 +119,7 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 		return err
 	}
 	g.up = uplink.New(uplink.Options{MQTT: g.cfg.Uplink.MQTT, Encoder: enc, Store: g.buf, Logger: g.log.With("component", "uplink"),
-		DrainTimeout: opts.DrainTimeout, BacklogUpTo: backlogUpTo}, g.cfg.Site)
+		DrainTimeout: opts.DrainTimeout, BacklogUpTo: backlogUpTo, OnConnection: g.uplinkChanged}, g.cfg.Site)
 
 	now, synced := wallClock()
 	alarms, trips := restored.Count()
@@ -125,6 +127,7 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 		Text: fmt.Sprintf("gateway %s started with %d devices on %d buses; %d latched alarms and %d trips kept from before the start",
 			g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses), alarms, trips)})
 	g.console.started(now, g.cfg.Site.GatewayID, len(g.cfg.Devices), len(g.cfg.Buses), alarms, trips)
+	g.console.kept(now, restored)
 
 	upCtx, stopUp := context.WithCancel(context.Background())
 	var upDone sync.WaitGroup
@@ -186,6 +189,16 @@ func (g *Gateway) buildPollers() ([]*modbus.Poller, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// uplinkChanged tells the operator when the platform link comes and goes.
+func (g *Gateway) uplinkChanged(connected bool) {
+	now, _ := wallClock()
+	if connected {
+		g.console.line(now, "PLATFORM  connected to %s", g.cfg.Uplink.MQTT.URL)
+		return
+	}
+	g.console.line(now, "PLATFORM  not connected to %s; records are kept on disk and sent when it returns", g.cfg.Uplink.MQTT.URL)
 }
 
 func (g *Gateway) logErr(component string, err error) {

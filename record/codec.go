@@ -28,6 +28,7 @@ type stored struct {
 	Source   Source   `json:"s,omitempty"`
 	Text     string   `json:"x,omitempty"`
 	State    string   `json:"st,omitempty"`
+	Lock     string   `json:"i,omitempty"`
 	HasValue bool     `json:"h,omitempty"`
 }
 
@@ -47,7 +48,7 @@ func EncodeSample(s Sample) []byte {
 // EncodeEvent returns an event's stored form.
 func EncodeEvent(e Event) []byte {
 	st := stored{Kind: "e", Point: e.Point, Time: e.Time.UnixNano(), Synced: e.ClockSynced, Event: string(e.Kind),
-		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State}
+		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State, Lock: e.Interlock}
 	if e.HasValue {
 		st.Value = &e.Value
 	}
@@ -92,7 +93,7 @@ func Decode(data []byte) (Decoded, error) {
 		return Decoded{Sample: s}, nil
 	case "e":
 		e := &Event{Kind: EventKind(st.Event), Time: t, ClockSynced: st.Synced, Point: st.Point, Device: st.Device,
-			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State}
+			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State, Interlock: st.Lock}
 		if st.Value != nil {
 			e.Value = *st.Value
 		}

@@ -56,7 +56,9 @@ type Event struct {
 	Point       string
 	Device      string
 	Output      string
-	Level       Level
+	// Interlock names the interlock of a trip or trip_reset event.
+	Interlock string
+	Level     Level
 	// Value is the reading that caused the event; HasValue says whether
 	// there is one.
 	Value    float64

@@ -77,7 +77,8 @@ fi
 
 setsid "$bin/plantsim" --tcp "127.0.0.1:$DEMO_MODBUS_PORT" --rtu pty --rtu-link "$DEMO_DIR/ttyRTU" \
 	--scenario "$scenario" --speed "$speed" --print-every 5s --lang "$PLANTGW_LANG" \
-	--state-file "$DEMO_DIR/plant-state.json" > >(trap '' INT; sed -u 's/^/[plantsim] /') 2>&1 &
+	--state-file "$DEMO_DIR/plant-state.json" 2>"$DEMO_DIR/plantsim.log" \
+	> >(trap '' INT; grep --line-buffered -v '^[A-Z_]*=' | sed -u 's/^/[plantsim] /') &
 plant_pid=$!
 for _ in $(seq 50); do [ -e "$DEMO_DIR/ttyRTU" ] && break; sleep 0.1; done
 

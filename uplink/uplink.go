@@ -40,6 +40,9 @@ type Options struct {
 	// BacklogUpTo is the last seq stored before this process started:
 	// those records are sent as historical.
 	BacklogUpTo uint64
+	// OnConnection, when set, is called from Run when the connection comes
+	// up and when it is lost or the first attempts fail. It must not block.
+	OnConnection func(connected bool)
 }
 
 // State is the uplink's connection state, for status displays.
@@ -61,6 +64,9 @@ type Uplink struct {
 	startSeq uint64
 	// hadOutage turns true at the first failed connect or lost connection.
 	hadOutage bool
+	// notified is the last state passed to OnConnection; notifiedOnce
+	// says whether there was one.
+	notified, notifiedOnce bool
 }
 
 type topics struct{ events, telemetry, status string }
@@ -106,6 +112,9 @@ func (u *Uplink) Run(ctx context.Context) error {
 			failures++
 			u.hadOutage = true
 			u.setState(func(st *State) { st.Connected, st.LastError = false, err.Error() })
+			if failures == 1 {
+				u.notify(false)
+			}
 			if failures == 1 || failures%10 == 0 {
 				u.opts.Logger.Warn("mqtt connect failed", "url", u.opts.MQTT.URL, "attempt", failures, "err", err)
 			}
@@ -118,6 +127,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 		failures, backoff = 0, time.Second
 		s.historicalUpTo = u.historicalUpTo()
 		u.opts.Logger.Info("mqtt connected", "url", u.opts.MQTT.URL)
+		u.notify(true)
 		u.setState(func(st *State) { st.Connected, st.Since, st.LastError = true, time.Now(), ""; st.Connects++ })
 
 		err = u.pump(ctx, s)
@@ -132,10 +142,20 @@ func (u *Uplink) Run(ctx context.Context) error {
 		u.hadOutage = true
 		u.setState(func(st *State) { st.Connected, st.LastError = false, errString(err) })
 		u.opts.Logger.Warn("mqtt connection lost; in-flight records will be sent again", "err", err)
+		u.notify(false)
 		if !sleepJitter(ctx, backoff) {
 			return nil
 		}
 	}
+}
+
+// notify calls OnConnection when the state differs from the last call.
+func (u *Uplink) notify(connected bool) {
+	if u.opts.OnConnection == nil || (u.notifiedOnce && u.notified == connected) {
+		return
+	}
+	u.notified, u.notifiedOnce = connected, true
+	u.opts.OnConnection(connected)
 }
 
 // historicalUpTo returns the last seq that a new connection sends as

@@ -37,7 +37,8 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gatewayd", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package's own messages are English; run prints its own.
+	fs.SetOutput(io.Discard)
 	configPath := fs.String("config", "/etc/plantgw/gateway.yaml", "")
 	lang := fs.String("lang", "", "")
 	check := fs.Bool("check", false, "")
@@ -45,11 +46,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	logLevel := fs.String("log-level", "info", "")
 	withConsole := fs.Bool("console", false, "")
 	pr := locale.Printer(langFromArgs(args))
-	fs.Usage = func() { usage(stderr, pr) }
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, pr)
 			return exitOK
 		}
+		fmt.Fprintln(stderr, flagError(pr, err))
+		usage(stderr, pr)
 		return exitUsage
 	}
 	if *lang != "" {
@@ -133,6 +137,19 @@ func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *m
 	}
 	log.Info("gateway stopped")
 	return exitOK
+}
+
+// flagError turns the flag package's English parse errors into the
+// printer's language.
+func flagError(pr *message.Printer, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return pr.Sprintf("unknown option %s", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return pr.Sprintf("option %s needs a value", name)
+	}
+	return pr.Sprintf("invalid command line: %v", msg)
 }
 
 // langFromArgs finds --lang before flags are parsed, so usage and flag

@@ -65,9 +65,20 @@ func TestPrintPlan(t *testing.T) {
 }
 
 func TestHelpExits0(t *testing.T) {
-	code, _, errOut := runCLI("--help")
-	if code != exitOK || !strings.Contains(errOut, "PLANTGW_LANG") {
-		t.Errorf("--help: exit %d, output:\n%s", code, errOut)
+	code, out, _ := runCLI("--help")
+	if code != exitOK || !strings.Contains(out, "PLANTGW_LANG") {
+		t.Errorf("--help: exit %d, stdout:\n%s", code, out)
+	}
+}
+
+func TestCommandLineErrorsInChinese(t *testing.T) {
+	code, _, errOut := runCLI("--bogus")
+	if code != exitUsage || !strings.Contains(errOut, "未知选项 -bogus") {
+		t.Errorf("--bogus: exit %d, stderr:\n%s", code, errOut)
+	}
+	code, _, errOut = runCLI("--check", "/nonexistent/site.yaml")
+	if code != exitUsage || !strings.Contains(errOut, "配置文件 /nonexistent/site.yaml 不存在") {
+		t.Errorf("missing config: exit %d, stderr:\n%s", code, errOut)
 	}
 }
 
