@@ -214,3 +214,171 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestPointTypeMatrixProblems(t *testing.T) {
+	const typeLine = "    type: int16\n"
+	tests := []struct {
+		name    string
+		new     string
+		line    int
+		message string
+	}{
+		{"unknown type", "    type: int8\n", 13,
+			`points[0] (P1).type: "int8" is not one of bool, int16, uint16, int32, uint32, float32, int64, uint64, float64, bcd16, bcd32`},
+		{"int16 sentinel out of range", typeLine + "    sentinels: [\"0x7FFF\", \"65535\"]\n", 14,
+			`points[0] (P1).sentinels[1]: sentinel "65535" is not a valid int16 value; write a whole number from -32768 to 32767 or a bit pattern from 0x0 to 0xFFFF`},
+		{"sentinel pattern too wide", typeLine + "    sentinels:\n      - \"0x7FFF\"\n      - \"0x1FFFF\"\n", 16,
+			`points[0] (P1).sentinels[1]: sentinel "0x1FFFF" is not a valid int16 value`},
+		{"uint64 sentinel negative", "    type: uint64\n    sentinels: [\"-1\"]\n", 14,
+			`points[0] (P1).sentinels[0]: sentinel "-1" is not a valid uint64 value; write a whole number from 0 to 18446744073709551615 or a bit pattern from 0x0 to 0xFFFFFFFFFFFFFFFF`},
+		{"float32 sentinel not a number", "    type: float32\n    sentinels: [\"n/a\"]\n", 14,
+			`points[0] (P1).sentinels[0]: sentinel "n/a" is not a valid float32 value; write a decimal number such as -9999, NaN or a bit pattern from 0x0 to 0xFFFFFFFF`},
+		{"float32 sentinel beyond range", "    type: float32\n    sentinels: [\"1e39\"]\n", 14,
+			`points[0] (P1).sentinels[0]: sentinel "1e39" is not a valid float32 value`},
+		{"bcd16 sentinel too large", "    type: bcd16\n    sentinels: [\"10000\"]\n", 14,
+			`points[0] (P1).sentinels[0]: sentinel "10000" is not a valid bcd16 value; write a reading from 0 to 9999 or a register pattern from 0x0 to 0xFFFF`},
+		{"int32 sentinel with a fraction", "    type: int32\n    sentinels: [\"1.5\"]\n", 14,
+			`points[0] (P1).sentinels[0]: sentinel "1.5" is not a valid int32 value; write a whole number from -2147483648 to 2147483647 or a bit pattern from 0x0 to 0xFFFFFFFF`},
+		{"bool sentinels", "    type: bool\n    bit: 3\n    sentinels: [\"1\"]\n", 15,
+			"points[0] (P1).sentinels: type bool has no numeric value; remove sentinels"},
+		{"clamp low not below high", typeLine + "    clamp: {low: 5, high: 5}\n", 14,
+			"points[0] (P1).clamp: low must be below high (5 >= 5)"},
+		{"clamp empty", typeLine + "    clamp: {}\n", 14,
+			"points[0] (P1).clamp: give low, high or both"},
+		{"bool clamp", "    type: bool\n    bit: 3\n    clamp: {high: 1}\n", 15,
+			"points[0] (P1).clamp: type bool has no numeric value; remove clamp"},
+		{"current input unknown", typeLine + "    current: {input: v, low: 0, high: 100}\n", 14,
+			`points[0] (P1).current.input: "v" is not one of ua, ma, counts`},
+		{"current range reversed", typeLine + "    current: {input: ua, low: 100, high: 0}\n", 14,
+			"points[0] (P1).current: low must be below high (100 >= 0)"},
+		{"counts with equal raw ends", typeLine + "    current: {input: counts, low: 0, high: 100, raw_low: 100, raw_high: 100}\n", 14,
+			"points[0] (P1).current: raw_low and raw_high must differ for input counts (both are 100)"},
+		{"counts with scale", typeLine + "    current: {input: counts, low: 0, high: 100, raw_high: 27648}\n", 15,
+			"points[0] (P1).scale: current.input counts maps the raw register value; remove scale"},
+		{"raw ends without counts", typeLine + "    current: {input: ua, low: 0, high: 100, raw_high: 27648}\n", 14,
+			"points[0] (P1).current: raw_low and raw_high apply only to input counts; remove them or write input: counts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Replace(minimal, typeLine, tt.new, 1)
+			_, cerr := parse(t, text)
+			if cerr == nil {
+				t.Fatal("config loaded; want an error")
+			}
+			found := false
+			for _, p := range cerr.Problems {
+				msg := p.Render(locale.Printer("en"))
+				if strings.Contains(msg, tt.message) {
+					found = true
+					if p.Line != tt.line {
+						t.Errorf("line = %d, want %d (%s)", p.Line, tt.line, msg)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no problem contains %q; got:\n%s", tt.message, english(cerr))
+			}
+		})
+	}
+}
+
+func TestPointTypeMatrixLoads(t *testing.T) {
+	tests := []struct {
+		name   string
+		old    string
+		new    string
+		points func(Point) bool
+	}{
+		{"int64 with sentinels and clamp", "    type: int16\n",
+			"    type: int64\n    byte_order: CDAB\n    sentinels: [\"-9223372036854775808\", \"0x7FFFFFFFFFFFFFFF\"]\n    clamp: {low: 0}\n",
+			func(p Point) bool { return p.Clamp != nil && p.Clamp.Low != nil && p.Clamp.High == nil }},
+		{"uint64", "    type: int16\n", "    type: uint64\n    sentinels: [\"18446744073709551615\"]\n", nil},
+		{"float64 NaN sentinel", "    type: int16\n", "    type: float64\n    sentinels: [\"NaN\", \"-9999.5\"]\n", nil},
+		{"bcd16", "    type: int16\n", "    type: bcd16\n    sentinels: [\"9999\", \"0xFFFF\"]\n", nil},
+		{"bcd32 unquoted sentinels", "    type: int16\n", "    type: bcd32\n    sentinels: [0xFFFFFFFF, 99999999]\n", nil},
+		{"counts", "    scale: 0.1\n", "    current: {input: counts, raw_low: 0, raw_high: 27648, low: 0, high: 100}\n",
+			func(p Point) bool { return p.Current != nil && p.Current.RawHigh == 27648 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Replace(minimal, tt.old, tt.new, 1)
+			if text == minimal {
+				t.Fatalf("test setup: %q not found in the base config", tt.old)
+			}
+			cfg, cerr := parse(t, text)
+			if cerr != nil {
+				t.Fatalf("unexpected error:\n%s", english(cerr))
+			}
+			if tt.points != nil && !tt.points(cfg.Points[0]) {
+				t.Errorf("point decoded as %+v", cfg.Points[0])
+			}
+		})
+	}
+}
+
+func TestParseSentinel(t *testing.T) {
+	tests := []struct {
+		pointType string
+		text      string
+		bits      uint64
+		ok        bool
+	}{
+		{"int16", "0x7FFF", 0x7FFF, true},
+		{"int16", "0x7fff", 0x7FFF, true},
+		{"int16", " -32768 ", 0x8000, true},
+		{"int16", "-1", 0xFFFF, true},
+		{"int16", "32768", 0, false},
+		{"int16", "0x10000", 0, false},
+		{"int16", "0x", 0, false},
+		{"int16", "1.0", 0, false},
+		{"uint16", "65535", 0xFFFF, true},
+		{"uint16", "-1", 0, false},
+		{"int32", "-2", 0xFFFF_FFFE, true},
+		{"uint32", "4294967295", 0xFFFF_FFFF, true},
+		{"int64", "-1", 0xFFFF_FFFF_FFFF_FFFF, true},
+		{"int64", "0x8000000000000000", 0x8000_0000_0000_0000, true},
+		{"uint64", "18446744073709551615", 0xFFFF_FFFF_FFFF_FFFF, true},
+		{"uint64", "18446744073709551616", 0, false},
+		// float32 -9999: sign 1, exponent 13+127 = 0x8C, fraction 0x1C3C00
+		{"float32", "-9999", 0xC61C_3C00, true},
+		{"float32", "NaN", 0x7FC0_0000, true},
+		{"float32", "1e39", 0, false},
+		{"float32", "0x7F800000", 0x7F80_0000, true},
+		{"float64", "1.5", 0x3FF8_0000_0000_0000, true},
+		{"float64", "NaN", 0x7FF8_0000_0000_0001, true},
+		{"bcd16", "1234", 0x1234, true},
+		{"bcd16", "0", 0, true},
+		{"bcd16", "9999", 0x9999, true},
+		{"bcd16", "10000", 0, false},
+		{"bcd16", "0xFFFF", 0xFFFF, true},
+		{"bcd16", "-1", 0, false},
+		{"bcd32", "12345678", 0x1234_5678, true},
+		{"bcd32", "100000000", 0, false},
+		{"bool", "1", 0, false},
+		{"int8", "1", 0, false},
+	}
+	for _, tt := range tests {
+		bits, ok := ParseSentinel(tt.pointType, tt.text)
+		if ok != tt.ok {
+			t.Errorf("ParseSentinel(%s, %q) ok = %v, want %v", tt.pointType, tt.text, ok, tt.ok)
+			continue
+		}
+		if ok && bits != tt.bits {
+			t.Errorf("ParseSentinel(%s, %q) = %#x, want %#x", tt.pointType, tt.text, bits, tt.bits)
+		}
+	}
+}
+
+func TestSentinelProblemInChinese(t *testing.T) {
+	text := strings.Replace(minimal, "    type: int16\n", "    type: int16\n    sentinels: [\"65535\"]\n", 1)
+	_, cerr := parse(t, text)
+	if cerr == nil {
+		t.Fatal("config loaded; want an error")
+	}
+	got := cerr.Render(locale.Printer("zh-CN"))
+	for _, want := range []string{"plant.yaml:14:", "无效值标记", `"65535"`, "-32768", "0xFFFF"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Chinese rendering lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -91,8 +91,8 @@ type Point struct {
 	ID       string   `yaml:"id"`
 	Device   string   `yaml:"device"`
 	Register Register `yaml:"register"`
-	// Type is the wire data type: bool, int16, uint16, int32, uint32 or
-	// float32.
+	// Type is the wire data type: bool, int16, uint16, int32, uint32,
+	// int64, uint64, float32, float64, bcd16 or bcd32.
 	Type string `yaml:"type"`
 	// ByteOrder names the order of the value's bytes on the wire: ABCD
 	// (big-endian), CDAB (words swapped), BADC (bytes swapped in each word)

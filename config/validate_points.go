@@ -2,13 +2,15 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
-var pointTypes = []string{"bool", "int16", "uint16", "int32", "uint32", "float32"}
+var pointTypes = []string{"bool", "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64", "bcd16", "bcd32"}
 
 func (v *validator) validatePoints() {
 	seen := map[string]string{}
@@ -27,12 +29,8 @@ func (v *validator) validatePoints() {
 		}
 		v.checkRegister(p+".register", pt.Register)
 		v.validateType(p, pt)
-		if pt.Current != nil {
-			v.oneOf(p+".current.input", pt.Current.Input, "ua", "ma")
-			if pt.Current.High <= pt.Current.Low {
-				v.add(p+".current.high", "%s: %s must be below %s (%v >= %v)", p+".current", "low", "high", pt.Current.Low, pt.Current.High)
-			}
-		}
+		v.validateCurrent(p, pt)
+		v.validateClamp(p, pt)
 		if pt.Fault != nil {
 			v.checkRegister(p+".fault.register", pt.Fault.Register)
 			if pt.Fault.Mask == 0 {
@@ -66,6 +64,7 @@ func (v *validator) validateType(p string, pt *Point) {
 			v.add(p+".type", "%s: %q is not one of %s", p+".type", pt.Type, "bool (a register bit is a contact)")
 		}
 	}
+	v.validateSentinels(p, pt)
 }
 
 // GB/T 50493-2019 caps combustible gas alarm set points at 25 %LEL
@@ -212,4 +211,192 @@ func (v *validator) validateUplink() {
 func (v *validator) validateBuffer() {
 	v.require("buffer.path", v.cfg.Buffer.Path)
 	v.durationRange("buffer.sync_interval", v.cfg.Buffer.SyncInterval, 10*time.Millisecond, 10*time.Second)
+}
+
+// validateCurrent checks a 4–20 mA mapping. Input counts maps the raw
+// register value, so it needs two different raw ends and neither scale nor
+// offset.
+func (v *validator) validateCurrent(p string, pt *Point) {
+	c := pt.Current
+	if c == nil {
+		return
+	}
+	if pt.Type == "bool" {
+		v.add(p+".current", "%s: type %s has no numeric value; remove %s", p+".current", "bool", "current")
+		return
+	}
+	v.oneOf(p+".current.input", c.Input, "ua", "ma", "counts")
+	if c.High <= c.Low {
+		v.add(p+".current.high", "%s: %s must be below %s (%v >= %v)", p+".current", "low", "high", c.Low, c.High)
+	}
+	if c.Input == "ua" || c.Input == "ma" {
+		if c.RawLow != 0 || c.RawHigh != 0 {
+			v.add(p+".current.raw_low", "%s: raw_low and raw_high apply only to input counts; remove them or write input: counts", p+".current")
+		}
+		return
+	}
+	if c.Input != "counts" {
+		return
+	}
+	if c.RawLow == c.RawHigh {
+		v.add(p+".current.raw_high", "%s: raw_low and raw_high must differ for input counts (both are %v)", p+".current", c.RawLow)
+	}
+	if pt.Scale != nil && *pt.Scale != 1 {
+		v.add(p+".scale", "%s: current.input counts maps the raw register value; remove %s", p+".scale", "scale")
+	}
+	if pt.Offset != 0 {
+		v.add(p+".offset", "%s: current.input counts maps the raw register value; remove %s", p+".offset", "offset")
+	}
+}
+
+func (v *validator) validateClamp(p string, pt *Point) {
+	c := pt.Clamp
+	if c == nil {
+		return
+	}
+	if pt.Type == "bool" {
+		v.add(p+".clamp", "%s: type %s has no numeric value; remove %s", p+".clamp", "bool", "clamp")
+		return
+	}
+	switch {
+	case c.Low == nil && c.High == nil:
+		v.add(p+".clamp", "%s: give low, high or both", p+".clamp")
+	case c.Low != nil && c.High != nil && *c.Low >= *c.High:
+		v.add(p+".clamp.high", "%s: %s must be below %s (%v >= %v)", p+".clamp", "low", "high", *c.Low, *c.High)
+	}
+}
+
+// validateSentinels checks each sentinel against the point's type, which
+// validateType has already accepted, and names what to write instead.
+func (v *validator) validateSentinels(p string, pt *Point) {
+	if len(pt.Sentinels) == 0 {
+		return
+	}
+	if pt.Type == "bool" {
+		v.add(p+".sentinels", "%s: type %s has no numeric value; remove %s", p+".sentinels", "bool", "sentinels")
+		return
+	}
+	// Numbers go in as text, so the printer does not group their digits
+	// and the message shows them as they are to be written.
+	width := registerTypeBits(pt.Type)
+	pattern := fmt.Sprintf("0x%X", lowBitsMask(width))
+	for i, text := range pt.Sentinels {
+		if _, ok := ParseSentinel(pt.Type, text); ok {
+			continue
+		}
+		path := fmt.Sprintf("%s.sentinels[%d]", p, i)
+		switch pt.Type {
+		case "float32", "float64":
+			v.add(path, "%s: sentinel %q is not a valid %s value; write a decimal number such as -9999, NaN or a bit pattern from 0x0 to %s",
+				path, text, pt.Type, pattern)
+		case "bcd16", "bcd32":
+			v.add(path, "%s: sentinel %q is not a valid %s value; write a reading from 0 to %s or a register pattern from 0x0 to %s",
+				path, text, pt.Type, strconv.FormatUint(maxBCD(width), 10), pattern)
+		default:
+			low, high := integerRange(pt.Type)
+			v.add(path, "%s: sentinel %q is not a valid %s value; write a whole number from %s to %s or a bit pattern from 0x0 to %s",
+				path, text, pt.Type, strconv.FormatInt(low, 10), strconv.FormatUint(high, 10), pattern)
+		}
+	}
+}
+
+// ParseSentinel converts a sentinel as written in the config to the raw
+// value it matches for pointType: the bits assembled from the registers by
+// the byte order, before the type gives them a sign or a scale. A hex text
+// such as "0x7FFF" is that bit pattern itself. A decimal text is a value of
+// the type, so "-32768" for int16 is 0x8000, "9999" for bcd16 is 0x9999,
+// "-9999" for float32 is 0xC61C3C00 and "NaN" is the float's quiet NaN.
+// The decoder matches bit for bit, so a float sentinel "0" does not match
+// -0. ok is false for bool, for unknown types and for a text that is no
+// value of the type.
+func ParseSentinel(pointType, text string) (bits uint64, ok bool) {
+	width := registerTypeBits(pointType)
+	if width == 0 {
+		return 0, false
+	}
+	text = strings.TrimSpace(text)
+	if digits, isHex := strings.CutPrefix(strings.ToLower(text), "0x"); isHex {
+		pattern, err := strconv.ParseUint(digits, 16, width)
+		return pattern, err == nil
+	}
+	switch pointType {
+	case "int16", "int32", "int64":
+		i, err := strconv.ParseInt(text, 10, width)
+		return uint64(i) & lowBitsMask(width), err == nil
+	case "uint16", "uint32", "uint64":
+		u, err := strconv.ParseUint(text, 10, width)
+		return u, err == nil
+	case "float32":
+		f, err := strconv.ParseFloat(text, 32)
+		return uint64(math.Float32bits(float32(f))), err == nil
+	case "float64":
+		f, err := strconv.ParseFloat(text, 64)
+		return math.Float64bits(f), err == nil
+	case "bcd16", "bcd32":
+		u, err := strconv.ParseUint(text, 10, 64)
+		if err != nil || u > maxBCD(width) {
+			return 0, false
+		}
+		return toBCD(u), true
+	}
+	return 0, false
+}
+
+// registerTypeBits returns the width on the wire of a register type, or 0
+// for bool and unknown types.
+func registerTypeBits(pointType string) int {
+	switch pointType {
+	case "int16", "uint16", "bcd16":
+		return 16
+	case "int32", "uint32", "float32", "bcd32":
+		return 32
+	case "int64", "uint64", "float64":
+		return 64
+	}
+	return 0
+}
+
+// lowBitsMask returns a mask of the low width bits, all 64 for width 64.
+func lowBitsMask(width int) uint64 {
+	if width >= 64 {
+		return math.MaxUint64
+	}
+	return 1<<width - 1
+}
+
+// integerRange returns the smallest and largest value of an integer type.
+func integerRange(pointType string) (int64, uint64) {
+	switch pointType {
+	case "int16":
+		return math.MinInt16, math.MaxInt16
+	case "uint16":
+		return 0, math.MaxUint16
+	case "int32":
+		return math.MinInt32, math.MaxInt32
+	case "uint32":
+		return 0, math.MaxUint32
+	case "int64":
+		return math.MinInt64, math.MaxInt64
+	}
+	return 0, math.MaxUint64
+}
+
+// maxBCD returns the largest reading of a BCD value width bits wide: 9999
+// for 16 bits, 99999999 for 32.
+func maxBCD(width int) uint64 {
+	m := uint64(1)
+	for range width / 4 {
+		m *= 10
+	}
+	return m - 1
+}
+
+// toBCD packs a decimal number into BCD, one digit per 4 bits.
+func toBCD(n uint64) uint64 {
+	var bits uint64
+	for shift := 0; n > 0; shift += 4 {
+		bits |= (n % 10) << shift
+		n /= 10
+	}
+	return bits
 }

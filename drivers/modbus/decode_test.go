@@ -122,18 +122,79 @@ func TestDecodeWrongLength(t *testing.T) {
 	}
 }
 
+func TestDecodeDoesNotAllocate(t *testing.T) {
+	counts := withCurrent(typedPoint("int16", ABCD, 1), config.Current{Input: "counts", RawLow: 0, RawHigh: 16000, Low: 0, High: 100})
+	tests := []struct {
+		name  string
+		point config.Point
+		regs  []uint16
+	}{
+		{"int16 scaled", typedPoint("int16", BADC, 0.1), []uint16{0x3412}},
+		{"uint32", typedPoint("uint32", CDAB, 1), []uint16{0x5678, 0x1234}},
+		{"float32 scaled", typedPoint("float32", DCBA, 0.5), []uint16{0x0000, 0xC03F}},
+		{"int64", typedPoint("int64", CDAB, 0.001), []uint16{0xFFFE, 0xFFFF, 0xFFFF, 0xFFFF}},
+		{"float64", typedPoint("float64", ABCD, 3), []uint16{0xBFB9, 0x9999, 0x9999, 0x999A}},
+		{"bcd32", typedPoint("bcd32", ABCD, 0.01), []uint16{0x1234, 0x5678}},
+		{"bcd16 invalid digit", typedPoint("bcd16", ABCD, 1), []uint16{0x12A4}},
+		{"sentinel", withSentinels(typedPoint("int16", ABCD, 1), "0x7FFF", "-1"), []uint16{0xFFFF}},
+		{"clamped", withClamp(typedPoint("int16", ABCD, 0.1), float(0), float(100)), []uint16{0x03ED}},
+		{"counts", counts, []uint16{0x1F40}},
+		{"loop fault", counts, []uint16{0xFE0C}},
+	}
+	for _, tt := range tests {
+		d := NewDecoder(tt.point)
+		allocs := testing.AllocsPerRun(100, func() {
+			if _, err := d.DecodeRegisters(tt.regs, 0); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations per decode, want 0", tt.name, allocs)
+		}
+	}
+}
+
+// fuzzTypes are the register types of the fuzz target. A bool point takes
+// the Bit path instead.
+var fuzzTypes = map[string]bool{
+	"int16": true, "uint16": true, "int32": true, "uint32": true, "float32": true,
+	"int64": true, "uint64": true, "float64": true, "bcd16": true, "bcd32": true,
+}
+
+// fuzzCurrents are the loop mappings the fuzz target picks from, with nil
+// for a plain scaled point.
+var fuzzCurrents = []*config.Current{
+	nil,
+	{Input: "ua", Low: 0, High: 10},
+	{Input: "ma", Low: -5, High: 5},
+	{Input: "counts", RawLow: 0, RawHigh: 27648, Low: 0, High: 100},
+}
+
 func FuzzDecodeRegisters(f *testing.F) {
-	f.Add("float32", "CDAB", uint16(0x0000), uint16(0x4610), uint16(0))
-	f.Add("int16", "ABCD", uint16(0xFFAB), uint16(0), uint16(3))
-	f.Fuzz(func(t *testing.T, typ, order string, r0, r1, status uint16) {
-		d := Decoder{Type: typ, Order: ByteOrder(order), Bit: -1, Scale: 0.1, FaultMask: 1,
-			Current: &config.Current{Input: "ua", Low: 0, High: 10}}
-		switch typ {
-		case "int16", "uint16", "int32", "uint32", "float32":
-		default:
+	f.Add("float32", "CDAB", uint16(0x0000), uint16(0x4610), uint16(0), uint16(0), uint16(0), uint8(0), false)
+	f.Add("int16", "ABCD", uint16(0xFFAB), uint16(0), uint16(0), uint16(0), uint16(3), uint8(1), false)
+	f.Add("int16", "ABCD", uint16(0x7FFF), uint16(0), uint16(0), uint16(0), uint16(0), uint8(0), false)
+	f.Add("float64", "DCBA", uint16(0x0000), uint16(0x0000), uint16(0x0000), uint16(0xF83F), uint16(0), uint8(2), true)
+	f.Add("uint64", "CDAB", uint16(0x0708), uint16(0x0506), uint16(0x0304), uint16(0x0102), uint16(0), uint8(0), true)
+	f.Add("bcd32", "BADC", uint16(0x3412), uint16(0x7856), uint16(0), uint16(0), uint16(0), uint8(3), false)
+	f.Add("bcd16", "ABCD", uint16(0x12A4), uint16(0), uint16(0), uint16(0), uint16(0), uint8(0), true)
+	f.Fuzz(func(t *testing.T, typ, order string, r0, r1, r2, r3, status uint16, current uint8, clamped bool) {
+		if !fuzzTypes[typ] {
 			return
 		}
-		regs := []uint16{r0, r1}[:d.Registers()]
+		scale := 0.1
+		p := config.Point{Type: typ, ByteOrder: order, Scale: &scale, Sentinels: []string{"0x7FFF"},
+			Fault:   &config.Fault{Mask: 1},
+			Current: fuzzCurrents[int(current)%len(fuzzCurrents)]}
+		if p.Current != nil && p.Current.Input == "counts" {
+			p.Scale = nil
+		}
+		low, high := -50.0, 50.0
+		if clamped {
+			p.Clamp = &config.Clamp{Low: &low, High: &high}
+		}
+		d := NewDecoder(p)
+		regs := []uint16{r0, r1, r2, r3}[:d.Registers()]
 		got, err := d.DecodeRegisters(regs, status)
 		if err != nil {
 			t.Fatal(err)
@@ -141,5 +202,28 @@ func FuzzDecodeRegisters(f *testing.F) {
 		if got.Quality != record.Bad && (math.IsNaN(got.Value) || math.IsInf(got.Value, 0)) {
 			t.Fatalf("non-finite value %v with quality %v", got.Value, got.Quality)
 		}
+		if got.Quality == record.Bad && got.Value != 0 {
+			t.Fatalf("bad reading carries value %v", got.Value)
+		}
+		if got.Quality == record.Good && got.Cause != record.CauseNone {
+			t.Fatalf("good reading with cause %q", got.Cause)
+		}
+		if clamped && got.Quality != record.Bad && (got.Value < low || got.Value > high) {
+			t.Fatalf("value %v outside the clamp %v..%v", got.Value, low, high)
+		}
+		if status&1 == 0 && d.Order.assemble(regs) == 0x7FFF && got.Cause != record.CauseSentinel {
+			t.Fatalf("raw 0x7FFF decoded as %+v; want the sentinel", got)
+		}
 	})
+}
+
+func BenchmarkDecodeRegisters(b *testing.B) {
+	d := NewDecoder(withClamp(typedPoint("float32", CDAB, 0.1), float(0), float(1000)))
+	regs := []uint16{0x0000, 0x4610}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.DecodeRegisters(regs, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
