@@ -160,7 +160,16 @@ type CommError struct {
 	Cause CommCause
 	// Code is the Modbus exception code when Cause is CommException.
 	Code byte
-	Err  error
+	// Partial marks a reply with fewer registers or bits than requested.
+	Partial bool
+	Err     error
+}
+
+// missingRange reports whether the device rejected part of the requested
+// range: exception 02 (illegal data address) or a short reply. Reading the
+// fields one by one then finds which addresses exist.
+func (e *CommError) missingRange() bool {
+	return e.Cause == CommException && (e.Code == 0x02 || e.Partial)
 }
 
 func (e *CommError) Error() string { return e.Err.Error() }

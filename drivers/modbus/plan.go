@@ -95,6 +95,35 @@ func mergeFields(table config.Table, fields []Field, limit, maxGap int) []Block 
 	return blocks
 }
 
+// splitBlock returns one block per field of b, so that one missing
+// address no longer costs the whole merged read.
+func splitBlock(b Block) []Block {
+	parts := make([]Block, 0, len(b.Fields))
+	for _, f := range b.Fields {
+		parts = append(parts, Block{Table: b.Table, Start: f.Address, Count: f.Count, Fields: []Field{f}})
+	}
+	return parts
+}
+
+// applySplits replaces blocks by their parts, keeping the order, so later
+// polls read around the missing addresses.
+// NOTE: a split lasts until the gateway restarts, even when the device's
+// exception was transient; that costs requests, never values.
+func applySplits(blocks []Block, splits map[int][]Block) []Block {
+	if len(splits) == 0 {
+		return blocks
+	}
+	out := make([]Block, 0, len(blocks)+len(splits))
+	for i, b := range blocks {
+		if parts, ok := splits[i]; ok {
+			out = append(out, parts...)
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
 // FormatPlan writes the reads of each device, one line per block, for
 // `gatewayd --print-plan`, in the printer's language.
 func FormatPlan(cfg *config.Config, pr *message.Printer) (string, error) {

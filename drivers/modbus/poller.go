@@ -134,7 +134,9 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 	res := pollResult{regs: map[Field][]uint16{}, bits: map[string]bool{}, exception: map[string]bool{}}
 	answered := false
 	var commErr *CommError
-	for _, b := range d.blocks {
+	splits := map[int][]Block{}
+	defer func() { d.blocks = applySplits(d.blocks, splits) }()
+	for i, b := range d.blocks {
 		err := p.readBlock(ctx, d, b, &res)
 		if err == nil {
 			answered = true
@@ -145,6 +147,12 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 		}
 		if commErr.Cause == CommException {
 			answered = true
+			if commErr.missingRange() && len(b.Fields) > 1 {
+				parts := splitBlock(b)
+				splits[i] = parts
+				p.readParts(ctx, d, parts, &res)
+				continue
+			}
 			for _, f := range b.Fields {
 				res.exception[f.Point] = true
 			}
@@ -164,6 +172,16 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 	p.deviceFailed(d, commErr, now, synced)
 }
 
+// readParts reads the single-field blocks of a split read. A part that
+// fails marks its point as an exception for this poll.
+func (p *Poller) readParts(ctx context.Context, d *device, parts []Block, res *pollResult) {
+	for _, part := range parts {
+		if err := p.readBlock(ctx, d, part, res); err != nil {
+			res.exception[part.Fields[0].Point] = true
+		}
+	}
+}
+
 func (p *Poller) readBlock(ctx context.Context, d *device, b Block, res *pollResult) error {
 	unit := uint8(d.cfg.Unit)
 	if b.Table == config.Coils || b.Table == config.DiscreteInputs {
@@ -172,7 +190,7 @@ func (p *Poller) readBlock(ctx context.Context, d *device, b Block, res *pollRes
 			return err
 		}
 		if len(bits) < int(b.Count) {
-			return &CommError{Cause: CommCRC, Err: fmt.Errorf("read %s: got %d bits, want %d", b, len(bits), b.Count)}
+			return &CommError{Cause: CommException, Partial: true, Err: fmt.Errorf("read %s: got %d bits, want %d", b, len(bits), b.Count)}
 		}
 		for _, f := range b.Fields {
 			res.bits[f.Point] = bits[f.Address-b.Start]
@@ -184,7 +202,7 @@ func (p *Poller) readBlock(ctx context.Context, d *device, b Block, res *pollRes
 		return err
 	}
 	if len(regs) < int(b.Count) {
-		return &CommError{Cause: CommCRC, Err: fmt.Errorf("read %s: got %d registers, want %d", b, len(regs), b.Count)}
+		return &CommError{Cause: CommException, Partial: true, Err: fmt.Errorf("read %s: got %d registers, want %d", b, len(regs), b.Count)}
 	}
 	for _, f := range b.Fields {
 		off := f.Address - b.Start

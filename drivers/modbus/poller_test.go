@@ -3,6 +3,7 @@ package modbus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -168,5 +169,111 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 			t.Fatalf("condition not met within %v", limit)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// gapConn serves input registers 0..9 as 100+address, except address 5,
+// and replies exception 02 to any read that covers 5. It replies with at
+// most maxCount registers.
+type gapConn struct {
+	mu       sync.Mutex
+	maxCount uint16
+	reads    []string
+}
+
+func (g *gapConn) ReadRegisters(_ context.Context, _ uint8, _ config.Table, addr, count uint16) ([]uint16, error) {
+	g.mu.Lock()
+	g.reads = append(g.reads, fmt.Sprintf("%d+%d", addr, count))
+	g.mu.Unlock()
+	if addr <= 5 && addr+count > 5 {
+		return nil, &CommError{Cause: CommException, Code: 0x02, Err: errors.New("illegal data address")}
+	}
+	regs := make([]uint16, min(count, g.maxCount))
+	for i := range regs {
+		regs[i] = 100 + addr + uint16(i)
+	}
+	return regs, nil
+}
+
+func (g *gapConn) ReadBits(context.Context, uint8, config.Table, uint16, uint16) ([]bool, error) {
+	return nil, errors.New("not used")
+}
+
+func (g *gapConn) Close() error { return nil }
+
+func gapConfig(wires ...int) *config.Config {
+	cfg := testBusConfig(1, 50*time.Millisecond, time.Second)
+	cfg.Points = nil
+	for _, w := range wires {
+		wire := w
+		cfg.Points = append(cfg.Points, config.Point{ID: fmt.Sprintf("p%d", w), Device: "A", Type: "int16", ByteOrder: "ABCD",
+			Register: config.Register{Table: "input", WireAddr: &wire}})
+	}
+	return cfg
+}
+
+func runPollsOnce(t *testing.T, cfg *config.Config, conn Conn) (*Poller, *collectSink) {
+	t.Helper()
+	sink := &collectSink{}
+	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 130*time.Millisecond)
+	defer cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return p, sink
+}
+
+func TestException02SplitsTheRead(t *testing.T) {
+	conn := &gapConn{maxCount: 125}
+	p, sink := runPollsOnce(t, gapConfig(3, 4, 5, 6), conn)
+
+	good, bad := map[string]float64{}, map[string]bool{}
+	for _, s := range sink.samples {
+		if s.Quality == record.Good {
+			good[s.Point] = s.Value
+		} else if s.Cause == record.CauseException {
+			bad[s.Point] = true
+		}
+	}
+	for _, id := range []string{"p3", "p4", "p6"} {
+		if want := float64(100 + id[1] - '0'); good[id] != want {
+			t.Errorf("%s = %v, want %v read around the missing address", id, good[id], want)
+		}
+	}
+	if !bad["p5"] || good["p5"] != 0 {
+		t.Errorf("p5 (missing address) good=%v bad=%v; want only exception samples", good["p5"], bad["p5"])
+	}
+	if n := len(p.devices[0].blocks); n != 4 {
+		t.Errorf("device keeps %d blocks after the split, want 4 single reads", n)
+	}
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	if conn.reads[0] != "3+4" {
+		t.Errorf("first read %s, want the merged 3+4", conn.reads[0])
+	}
+	for _, r := range conn.reads[5:] {
+		if r == "3+4" {
+			t.Errorf("merged read repeated after the split: %v", conn.reads)
+		}
+	}
+}
+
+func TestShortReplySplitsTheRead(t *testing.T) {
+	conn := &gapConn{maxCount: 2}
+	_, sink := runPollsOnce(t, gapConfig(6, 7, 8, 9), conn)
+	got := map[string]float64{}
+	for _, s := range sink.samples {
+		if s.Quality == record.Good {
+			got[s.Point] = s.Value
+		}
+	}
+	for _, id := range []string{"p6", "p7", "p8", "p9"} {
+		if want := float64(100 + id[1] - '0'); got[id] != want {
+			t.Errorf("%s = %v, want %v after splitting a read the device answered short", id, got[id], want)
+		}
 	}
 }
