@@ -26,6 +26,9 @@ const (
 	DefaultFormat        = "platform-json-v1"
 	DefaultBufferPath    = "/var/lib/plantgw"
 	DefaultSyncInterval  = Duration(time.Second)
+	// DefaultReportInterval is the max_interval of a report rule that sets
+	// none, so a steady value still reaches the platform every minute.
+	DefaultReportInterval = Duration(60 * time.Second)
 )
 
 func applyDefaults(c *Config) {
@@ -46,6 +49,9 @@ func applyDefaults(c *Config) {
 	}
 	for i := range c.Points {
 		setString(&c.Points[i].ByteOrder, DefaultByteOrder)
+		if r := c.Points[i].Report; r != nil {
+			setDuration(&r.MaxInterval, DefaultReportInterval)
+		}
 	}
 	for i := range c.Interlocks {
 		w := &c.Interlocks[i].When

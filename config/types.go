@@ -118,6 +118,23 @@ type Point struct {
 	Gas      *Gas     `yaml:"gas"`
 	Limits   *Limits  `yaml:"limits"`
 	Platform Platform `yaml:"platform"`
+	// Report, when set, stores and uplinks the point by exception; without
+	// it every sample is stored.
+	Report *Report `yaml:"report"`
+}
+
+// Report is a point's report-by-exception rule. A sample is stored when
+// its quality or cause changes, when the value moves by more than a
+// deadband since the last stored sample, or when MaxInterval has passed.
+type Report struct {
+	// Deadband is an absolute change in engineering units.
+	Deadband float64 `yaml:"deadband"`
+	// DeadbandPercent is a change in percent of the 4-20 mA span when the
+	// point has one, else of the last stored value. With both deadbands
+	// set, the larger applies.
+	DeadbandPercent float64 `yaml:"deadband_percent"`
+	// MaxInterval stores a sample at least this often, changed or not.
+	MaxInterval Duration `yaml:"max_interval"`
 }
 
 // Register locates a value in a device's Modbus tables. Exactly one of

@@ -37,6 +37,7 @@ func (v *validator) validatePoints() {
 				v.add(p+".fault.mask", "%s: fault.mask must not be 0", p)
 			}
 		}
+		v.validateReport(p, pt.Report)
 		v.validateGas(p, pt)
 		v.validateLimits(p, pt.Limits)
 		v.require(p+".platform.hazard_code", pt.Platform.HazardCode)
@@ -399,4 +400,17 @@ func toBCD(n uint64) uint64 {
 		n /= 10
 	}
 	return bits
+}
+
+func (v *validator) validateReport(p string, r *Report) {
+	if r == nil {
+		return
+	}
+	if r.Deadband < 0 {
+		v.add(p+".report.deadband", "%s: %v is out of range; use %s", p+".report.deadband", r.Deadband, ">= 0")
+	}
+	if r.DeadbandPercent < 0 || r.DeadbandPercent > 100 {
+		v.add(p+".report.deadband_percent", "%s: %v is out of range; use %s", p+".report.deadband_percent", r.DeadbandPercent, "0-100")
+	}
+	v.durationRange(p+".report.max_interval", r.MaxInterval, time.Second, time.Hour)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/drivers/modbus"
 	"github.com/plantgw/plantgw/record"
+	"github.com/plantgw/plantgw/reporter"
 	"github.com/plantgw/plantgw/uplink"
 )
 
@@ -41,6 +42,7 @@ type Gateway struct {
 	buf     *buffer.Buffer
 	engine  *alarm.Engine
 	store   *storer
+	report  *reporter.Filter
 	up      *uplink.Uplink
 	console *console
 }
@@ -52,7 +54,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g := &Gateway{cfg: cfg, log: log}
+	g := &Gateway{cfg: cfg, log: log, report: reporter.New(cfg)}
 	if opts.Console != nil && opts.Printer != nil {
 		if g.console, err = newConsole(cfg, opts.Console, opts.Printer); err != nil {
 			return err
@@ -210,11 +212,13 @@ func (g *Gateway) logErr(component string, err error) {
 // sink connects the pollers to the alarm engine and the store.
 type sink struct{ g *Gateway }
 
-// Sample evaluates alarms first, synchronously, then queues the sample
-// for storage.
+// Sample evaluates alarms on every sample first, synchronously, then
+// queues the sample for storage if the point's report rule passes it.
 func (s sink) Sample(x record.Sample) {
 	s.g.engine.Process(x)
-	s.g.store.enqueue(buffer.Entry{Lane: buffer.Telemetry, Payload: record.EncodeSample(x)})
+	if s.g.report.Pass(x) {
+		s.g.store.enqueue(buffer.Entry{Lane: buffer.Telemetry, Payload: record.EncodeSample(x)})
+	}
 }
 
 func (s sink) Event(e record.Event) { s.g.event(e) }

@@ -195,3 +195,54 @@ func TestTripSurvivesRestart(t *testing.T) {
 		t.Errorf("gateway_started texts = %q; want the second to report 2 latched alarms and 1 trip kept", starts)
 	}
 }
+
+func TestAlarmSeesSamplesTheReportFilters(t *testing.T) {
+	slave := &gasSlave{}
+	port := testenv.FreePort(t)
+	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	bufDir := filepath.Join(t.TempDir(), "buf")
+	// A deadband of 1000 %LEL and an hour's interval store only the first
+	// sample.
+	text := strings.Replace(gatewayYAML, "platform: {hazard_code: H1, point_code: C1}}",
+		"platform: {hazard_code: H1, point_code: C1}, report: {deadband: 1000, max_interval: 1h}}", 1)
+	cfg, err := config.Parse("test.yaml", fmt.Appendf(nil, text, port, testenv.FreePort(t), bufDir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b := board.NewSim([]string{"horn", "beacon", "esd-1"}, "", log)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
+	testenv.WaitFor(t, 5*time.Second, "first scan", func() bool { return !b.State()["esd-1"] })
+	slave.tenths.Store(450)
+	testenv.WaitFor(t, 5*time.Second, "trip at 45 %LEL", func() bool { return b.State()["esd-1"] })
+	cancel()
+	wg.Wait()
+
+	buf, err := buffer.Open(buffer.Options{Path: bufDir, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.Close()
+	samples := 0
+	err = buf.Scan(func(r buffer.Record) error {
+		if d, err := record.Decode(r.Payload); err == nil && d.Sample != nil {
+			samples++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if samples != 1 {
+		t.Errorf("%d samples stored; want 1 (the rest are inside the deadband)", samples)
+	}
+}
