@@ -92,7 +92,7 @@ func TestConfigProblems(t *testing.T) {
 		{"topic character in enterprise code", `enterprise_code: "E1"`, `enterprise_code: "E/1"`, 2, `site.enterprise_code: "E/1" is not one of`},
 		{"ambiguous short address", `address: "30001"`, `address: "5"`, 12, `points[0] (P1).register.address: address "5" could be 0-based or 1-based; write wire: 5 for the protocol address, number: 5 for register 5 (wire 4), or a reference such as "30005"`},
 		{"two conventions", `address: "30001"}`, `address: "30001", wire: 0}`, 12, "give only one of address, wire and number"},
-		{"report interval too long", `platform: {hazard_code: H1, point_code: C1}`, `platform: {hazard_code: H1, point_code: C1}, report: {max_interval: 2h}`, 17, "points[0] (P1).report.max_interval: 2h0m0s is out of range; use 1s-1h0m0s"},
+		{"report interval too long", "    platform: {hazard_code: H1, point_code: C1}\n", "    platform: {hazard_code: H1, point_code: C1}\n    report: {max_interval: 2h}\n", 18, "points[0] (P1).report.max_interval: 2h0m0s is out of range; use 1s-1h0m0s"},
 		{"bad scheme", "tcp://127.0.0.1:1883", "http://127.0.0.1:1883", 19, `uplink.mqtt.url: unsupported URL scheme "http"`},
 	}
 	for _, tt := range tests {
