@@ -1,6 +1,7 @@
 // Package reporter decides which samples are stored and uplinked: every
 // sample of a point without a report rule, and by exception for points
-// with one. Alarm evaluation never goes through it; it sees every sample.
+// with one. Alarm evaluation never goes through it, because the alarm
+// engine must evaluate every sample.
 package reporter
 
 import (
