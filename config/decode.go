@@ -88,15 +88,9 @@ func (d *decoder) decode(path string, n ast.Node, v reflect.Value) {
 }
 
 func (d *decoder) decodeStruct(path string, n ast.Node, v reflect.Value) {
-	m, ok := n.(*ast.MappingNode)
+	m, ok := d.mapping(path, n)
 	if !ok {
-		if mv, single := n.(*ast.MappingValueNode); single {
-			m = &ast.MappingNode{Values: []*ast.MappingValueNode{mv}}
-		} else {
-			d.failed[path] = true
-			d.ps.add(lineOf(n), "%s: expected a mapping (key: value), got %s", pathName(path), nodeKind(n))
-			return
-		}
+		return
 	}
 	fields := yamlFields(v.Type())
 	seen := map[string]int{}
@@ -117,6 +111,20 @@ func (d *decoder) decodeStruct(path string, n ast.Node, v reflect.Value) {
 		d.lines[child] = line
 		d.decode(child, entry.Value, v.Field(index))
 	}
+}
+
+// mapping returns n as a mapping node, or reports that it is none. A
+// single "key: value" pair parses as a MappingValueNode and counts too.
+func (d *decoder) mapping(path string, n ast.Node) (*ast.MappingNode, bool) {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m, true
+	case *ast.MappingValueNode:
+		return &ast.MappingNode{Values: []*ast.MappingValueNode{m}}, true
+	}
+	d.failed[path] = true
+	d.ps.add(lineOf(n), "%s: expected a mapping (key: value), got %s", pathName(path), nodeKind(n))
+	return nil, false
 }
 
 func (d *decoder) unknownKey(line int, key, path string, fields map[string]int) {

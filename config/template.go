@@ -136,15 +136,9 @@ func parseTemplatePoint(n ast.Node) (templatePoint, error) {
 
 // decodeOverrides keeps a device's points mapping as syntax.
 func (d *decoder) decodeOverrides(path string, n ast.Node, v reflect.Value) {
-	m, ok := n.(*ast.MappingNode)
+	m, ok := d.mapping(path, n)
 	if !ok {
-		if mv, single := n.(*ast.MappingValueNode); single {
-			m = &ast.MappingNode{Values: []*ast.MappingValueNode{mv}}
-		} else {
-			d.failed[path] = true
-			d.ps.add(lineOf(n), "%s: expected a mapping (key: value), got %s", pathName(path), nodeKind(n))
-			return
-		}
+		return
 	}
 	o := PointOverrides{nodes: map[string]ast.Node{}, lines: map[string]int{}}
 	for _, kv := range m.Values {

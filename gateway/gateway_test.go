@@ -40,6 +40,23 @@ func (s *gasSlave) HandleInputRegisters(r *mb.InputRegistersRequest) ([]uint16, 
 	return out, nil
 }
 
+// startGasSlave serves one gas detector on a free loopback port until the
+// test ends.
+func startGasSlave(t *testing.T) (*gasSlave, int) {
+	t.Helper()
+	slave := &gasSlave{}
+	port := testenv.FreePort(t)
+	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	return slave, port
+}
+
 const gatewayYAML = `site: {enterprise_code: E1, gateway_id: gw-t}
 board: {profile: sim}
 buses: [{name: tcp-1, tcp: {address: "127.0.0.1:%d"}, timeout: 200ms}]
@@ -53,16 +70,7 @@ buffer: {path: %q}
 `
 
 func TestRunTripsOnGasAndStopsCleanly(t *testing.T) {
-	slave := &gasSlave{}
-	port := testenv.FreePort(t)
-	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	slave, port := startGasSlave(t)
 
 	dir := t.TempDir()
 	deadBroker := testenv.FreePort(t)
@@ -131,16 +139,7 @@ func TestRunTripsOnGasAndStopsCleanly(t *testing.T) {
 }
 
 func TestTripSurvivesRestart(t *testing.T) {
-	slave := &gasSlave{}
-	port := testenv.FreePort(t)
-	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	slave, port := startGasSlave(t)
 	bufDir := filepath.Join(t.TempDir(), "buf")
 	cfg, err := config.Parse("test.yaml", fmt.Appendf(nil, gatewayYAML, port, testenv.FreePort(t), bufDir), nil)
 	if err != nil {
@@ -197,16 +196,7 @@ func TestTripSurvivesRestart(t *testing.T) {
 }
 
 func TestAlarmSeesSamplesTheReportFilters(t *testing.T) {
-	slave := &gasSlave{}
-	port := testenv.FreePort(t)
-	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	slave, port := startGasSlave(t)
 	bufDir := filepath.Join(t.TempDir(), "buf")
 	// A deadband of 1000 %LEL and an hour's interval store only the first
 	// sample.
