@@ -6,7 +6,7 @@ CMDS    := gatewayd plantsim platformsim
 LDFLAGS := -s -w
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build test test-unit demo cross lint clean
+.PHONY: help build test test-unit demo cross lint bench clean
 
 help:
 	@echo "make build    build $(CMDS) into $(BIN)/"
@@ -14,6 +14,7 @@ help:
 	@echo "make demo     simulated plant + gateway + local platform (DEMO_SECONDS=N stops after N s)"
 	@echo "make cross    static gatewayd for linux arm (GOARM=7), arm64 and amd64 into $(DIST)/"
 	@echo "make lint     go vet and staticcheck"
+	@echo "make bench    benchmarks with their baselines (see docs/benchmarks.md)"
 
 build:
 	@mkdir -p $(BIN)
@@ -40,6 +41,12 @@ cross:
 lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Each benchmark runs beside its baseline in the same process, 5 times;
+# docs/benchmarks.md records ratios, because this machine's absolute times
+# vary.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./drivers/modbus/
 
 clean:
 	rm -rf $(BIN) $(DIST) .demo

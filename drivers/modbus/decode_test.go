@@ -227,3 +227,19 @@ func BenchmarkDecodeRegisters(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeBaseline is the bare arithmetic of the same reading with
+// no quality, sentinel, rounding or clamp logic: the floor that
+// BenchmarkDecodeRegisters is compared with in docs/benchmarks.md.
+func BenchmarkDecodeBaseline(b *testing.B) {
+	regs := []uint16{0x0000, 0x4610}
+	var sink float64
+	for b.Loop() {
+		bits := uint32(regs[1])<<16 | uint32(regs[0])
+		v := float64(math.Float32frombits(bits)) * 0.1
+		sink += min(max(v, 0), 1000)
+	}
+	if sink < 0 {
+		b.Fatal("unreachable: keeps the loop from being optimised away")
+	}
+}
