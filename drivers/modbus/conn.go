@@ -175,6 +175,9 @@ func (e *CommError) missingRange() bool {
 func (e *CommError) Error() string { return e.Err.Error() }
 func (e *CommError) Unwrap() error { return e.Err }
 
+// exceptionBusy is Modbus exception 06, server device busy.
+const exceptionBusy = 0x06
+
 var exceptionCodes = map[error]byte{
 	mb.ErrIllegalFunction: 0x01, mb.ErrIllegalDataAddress: 0x02, mb.ErrIllegalDataValue: 0x03,
 	mb.ErrServerDeviceFailure: 0x04, mb.ErrAcknowledge: 0x05, mb.ErrServerDeviceBusy: 0x06,

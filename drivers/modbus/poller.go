@@ -45,6 +45,9 @@ type device struct {
 	failures int
 	lost     bool
 	probe    time.Duration
+	// sampled is when each point last produced a sample; a point the
+	// device keeps answering busy for goes stale from it.
+	sampled map[string]time.Time
 }
 
 // NewPoller plans the reads of every device of cfg on bus.
@@ -59,7 +62,7 @@ func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock C
 		if err != nil {
 			return nil, fmt.Errorf("device %s: %w", dc.Name, err)
 		}
-		d := &device{cfg: dc, blocks: blocks, points: pts, decoders: map[string]Decoder{}}
+		d := &device{cfg: dc, blocks: blocks, points: pts, decoders: map[string]Decoder{}, sampled: map[string]time.Time{}}
 		for _, pt := range pts {
 			d.decoders[pt.ID] = NewDecoder(pt)
 		}
@@ -73,6 +76,9 @@ func (p *Poller) Run(ctx context.Context) error {
 	start, _ := p.clock()
 	for i, d := range p.devices {
 		d.lastGood = start
+		for _, pt := range d.points {
+			d.sampled[pt.ID] = start
+		}
 		// Spread the first polls so devices do not all fall due together.
 		d.next = start.Add(time.Duration(i) * 10 * time.Millisecond)
 	}
@@ -128,10 +134,12 @@ type pollResult struct {
 	regs      map[Field][]uint16
 	bits      map[string]bool
 	exception map[string]bool
+	// busy marks points whose read got exception 06: no sample this poll.
+	busy map[string]bool
 }
 
 func (p *Poller) pollDevice(ctx context.Context, d *device) {
-	res := pollResult{regs: map[Field][]uint16{}, bits: map[string]bool{}, exception: map[string]bool{}}
+	res := pollResult{regs: map[Field][]uint16{}, bits: map[string]bool{}, exception: map[string]bool{}, busy: map[string]bool{}}
 	answered := false
 	var commErr *CommError
 	splits := map[int][]Block{}
@@ -147,6 +155,12 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 		}
 		if commErr.Cause == CommException {
 			answered = true
+			if commErr.Code == exceptionBusy {
+				for _, f := range b.Fields {
+					res.busy[f.Point] = true
+				}
+				continue
+			}
 			if commErr.missingRange() && len(b.Fields) > 1 {
 				parts := splitBlock(b)
 				splits[i] = parts
@@ -243,6 +257,7 @@ func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, sync
 		return
 	}
 	for _, pt := range d.points {
+		d.sampled[pt.ID] = now
 		p.sink.Sample(record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool",
 			Quality: record.Bad, Cause: record.CauseCommLost})
 	}
@@ -251,6 +266,18 @@ func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, sync
 func (p *Poller) emitSamples(d *device, res *pollResult, now time.Time, synced bool) {
 	for _, pt := range d.points {
 		s := record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool"}
+		if res.busy[pt.ID] {
+			// A busy reply carries no reading: try again next poll, unless
+			// the point has gone without one for too long.
+			if now.Sub(d.sampled[pt.ID]) < d.cfg.CommLossAfter.D() {
+				continue
+			}
+			s.Quality, s.Cause = record.Bad, record.CauseStale
+			d.sampled[pt.ID] = now
+			p.sink.Sample(s)
+			continue
+		}
+		d.sampled[pt.ID] = now
 		dec := d.decoders[pt.ID]
 		r, err := p.decodePoint(pt, dec, res)
 		if err != nil || res.exception[pt.ID] {

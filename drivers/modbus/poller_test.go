@@ -277,3 +277,65 @@ func TestShortReplySplitsTheRead(t *testing.T) {
 		}
 	}
 }
+
+// busyConn replies exception 06 to every read while busy is set, else
+// the register value 7.
+type busyConn struct {
+	mu   sync.Mutex
+	busy bool
+}
+
+func (b *busyConn) ReadRegisters(context.Context, uint8, config.Table, uint16, uint16) ([]uint16, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.busy {
+		return nil, &CommError{Cause: CommException, Code: exceptionBusy, Err: errors.New("server device busy")}
+	}
+	return []uint16{7}, nil
+}
+
+func (b *busyConn) ReadBits(context.Context, uint8, config.Table, uint16, uint16) ([]bool, error) {
+	return nil, errors.New("not used")
+}
+
+func (b *busyConn) Close() error { return nil }
+
+func TestBusyIsRetriedThenStale(t *testing.T) {
+	cfg := testBusConfig(1, 50*time.Millisecond, 400*time.Millisecond)
+	conn := &busyConn{busy: true}
+	sink := &collectSink{}
+	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = p.Run(ctx) }()
+
+	time.Sleep(250 * time.Millisecond)
+	sink.mu.Lock()
+	early := len(sink.samples)
+	sink.mu.Unlock()
+	if early != 0 {
+		t.Errorf("%d samples during the first busy replies; want none (retry, never store)", early)
+	}
+	waitFor(t, 2*time.Second, func() bool {
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		return len(sink.samples) > 0 && sink.samples[0].Cause == record.CauseStale
+	})
+	conn.mu.Lock()
+	conn.busy = false
+	conn.mu.Unlock()
+	waitFor(t, 2*time.Second, func() bool {
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		last := sink.samples[len(sink.samples)-1]
+		return last.Quality == record.Good && last.Value == 7
+	})
+	cancel()
+	<-done
+	if hasEvent(sink, record.CommLost) {
+		t.Error("a busy device was reported lost; it replies")
+	}
+}
