@@ -137,6 +137,8 @@ func (c *console) describe(e record.Event) string {
 		return pr.Sprintf("COMM LOST device %s does not reply", e.Device)
 	case record.CommRestored:
 		return pr.Sprintf("COMM OK   device %s replies again", e.Device)
+	case record.WriteUnconfirmed:
+		return pr.Sprintf("WRITE     device %s did not confirm a command: %s", e.Device, e.Text)
 	case record.Trip:
 		return pr.Sprintf("TRIP      interlock %s tripped outputs %s, cause: %s", e.Interlock, e.Output, c.level(e.Level))
 	case record.TripReset:

@@ -15,4 +15,5 @@ var zhCNConsole = map[string]string{
 	"option %s needs a value":  "选项 %s 需要一个值",
 	"invalid command line: %v": "命令行无效: %v",
 	"config file %s does not exist; give its path with --config": "配置文件 %s 不存在; 请用 --config 给出配置文件路径",
+	"WRITE     device %s did not confirm a command: %s":          "写入失败  设备 %s 未确认命令: %s",
 }

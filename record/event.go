@@ -7,19 +7,21 @@ type EventKind string
 
 // Event kinds.
 const (
-	AlarmRaised    EventKind = "alarm_raised"
-	AlarmCleared   EventKind = "alarm_cleared"
-	AlarmReset     EventKind = "alarm_reset"
-	AlarmSilenced  EventKind = "alarm_silenced"
-	FaultRaised    EventKind = "fault_raised"
-	FaultCleared   EventKind = "fault_cleared"
-	CommLost       EventKind = "comm_lost"
-	CommRestored   EventKind = "comm_restored"
-	Trip           EventKind = "trip"
-	TripReset      EventKind = "trip_reset"
-	OutputChanged  EventKind = "output_changed"
-	GatewayStarted EventKind = "gateway_started"
-	GatewayStopped EventKind = "gateway_stopped"
+	AlarmRaised   EventKind = "alarm_raised"
+	AlarmCleared  EventKind = "alarm_cleared"
+	AlarmReset    EventKind = "alarm_reset"
+	AlarmSilenced EventKind = "alarm_silenced"
+	FaultRaised   EventKind = "fault_raised"
+	FaultCleared  EventKind = "fault_cleared"
+	CommLost      EventKind = "comm_lost"
+	CommRestored  EventKind = "comm_restored"
+	Trip          EventKind = "trip"
+	TripReset     EventKind = "trip_reset"
+	OutputChanged EventKind = "output_changed"
+	// WriteUnconfirmed: a command written to a device did not read back.
+	WriteUnconfirmed EventKind = "write_unconfirmed"
+	GatewayStarted   EventKind = "gateway_started"
+	GatewayStopped   EventKind = "gateway_stopped"
 )
 
 // Level is an alarm level: al1/al2 for gas, h/hh/l/ll for process values.

@@ -21,6 +21,10 @@ type Conn interface {
 	ReadRegisters(ctx context.Context, unit uint8, table config.Table, addr, count uint16) ([]uint16, error)
 	// ReadBits reads count coils or discrete inputs.
 	ReadBits(ctx context.Context, unit uint8, table config.Table, addr, count uint16) ([]bool, error)
+	// WriteCoil writes one coil (function 05).
+	WriteCoil(ctx context.Context, unit uint8, addr uint16, on bool) error
+	// WriteRegister writes one holding register (function 06).
+	WriteRegister(ctx context.Context, unit uint8, addr, value uint16) error
 	Close() error
 }
 
@@ -126,6 +130,32 @@ func (c *libConn) fail(ctx context.Context, err error) error {
 	c.client.Close()
 	c.open = false
 	return ce
+}
+
+func (c *libConn) WriteCoil(ctx context.Context, unit uint8, addr uint16, on bool) error {
+	if err := c.ensureOpen(); err != nil {
+		return err
+	}
+	if err := c.client.SetUnitId(unit); err != nil {
+		return fmt.Errorf("set unit %d: %w", unit, err)
+	}
+	if err := c.client.WriteCoil(addr, on); err != nil {
+		return c.fail(ctx, err)
+	}
+	return nil
+}
+
+func (c *libConn) WriteRegister(ctx context.Context, unit uint8, addr, value uint16) error {
+	if err := c.ensureOpen(); err != nil {
+		return err
+	}
+	if err := c.client.SetUnitId(unit); err != nil {
+		return fmt.Errorf("set unit %d: %w", unit, err)
+	}
+	if err := c.client.WriteRegister(addr, value); err != nil {
+		return c.fail(ctx, err)
+	}
+	return nil
 }
 
 func (c *libConn) Close() error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,22 +15,47 @@ import (
 )
 
 // testSlave answers input registers 0..9 with 100+address and raises
-// exception 02 beyond them; discrete input 0 is on.
-type testSlave struct{}
+// exception 02 beyond them; discrete input 0 is on. Coils and holding
+// registers 0..9 keep what is written to them.
+type testSlave struct {
+	mu      sync.Mutex
+	coils   [10]bool
+	holding [10]uint16
+}
 
-func (testSlave) HandleCoils(*mb.CoilsRequest) ([]bool, error) { return nil, mb.ErrIllegalFunction }
+func (s *testSlave) HandleCoils(r *mb.CoilsRequest) ([]bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if uint32(r.Addr)+uint32(r.Quantity) > 10 {
+		return nil, mb.ErrIllegalDataAddress
+	}
+	if r.IsWrite {
+		copy(s.coils[r.Addr:], r.Args)
+		return nil, nil
+	}
+	return append([]bool(nil), s.coils[r.Addr:r.Addr+r.Quantity]...), nil
+}
 
-func (testSlave) HandleDiscreteInputs(r *mb.DiscreteInputsRequest) ([]bool, error) {
+func (s *testSlave) HandleDiscreteInputs(r *mb.DiscreteInputsRequest) ([]bool, error) {
 	out := make([]bool, r.Quantity)
 	out[0] = r.Addr == 0
 	return out, nil
 }
 
-func (testSlave) HandleHoldingRegisters(*mb.HoldingRegistersRequest) ([]uint16, error) {
-	return nil, mb.ErrIllegalFunction
+func (s *testSlave) HandleHoldingRegisters(r *mb.HoldingRegistersRequest) ([]uint16, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if uint32(r.Addr)+uint32(r.Quantity) > 10 {
+		return nil, mb.ErrIllegalDataAddress
+	}
+	if r.IsWrite {
+		copy(s.holding[r.Addr:], r.Args)
+		return nil, nil
+	}
+	return append([]uint16(nil), s.holding[r.Addr:r.Addr+r.Quantity]...), nil
 }
 
-func (testSlave) HandleInputRegisters(r *mb.InputRegistersRequest) ([]uint16, error) {
+func (s *testSlave) HandleInputRegisters(r *mb.InputRegistersRequest) ([]uint16, error) {
 	if uint32(r.Addr)+uint32(r.Quantity) > 10 {
 		return nil, mb.ErrIllegalDataAddress
 	}
@@ -48,7 +74,7 @@ func startTestSlave(t *testing.T) string {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: "tcp://" + addr, Timeout: 10 * time.Second, MaxClients: 4}, testSlave{})
+	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: "tcp://" + addr, Timeout: 10 * time.Second, MaxClients: 4}, &testSlave{})
 	if err != nil {
 		t.Fatal(err)
 	}

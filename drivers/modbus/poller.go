@@ -33,6 +33,7 @@ type Poller struct {
 	devices []*device
 	sink    Sink
 	clock   Clock
+	writes  chan Write
 }
 
 type device struct {
@@ -52,7 +53,7 @@ type device struct {
 
 // NewPoller plans the reads of every device of cfg on bus.
 func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock Clock) (*Poller, error) {
-	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock}
+	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock, writes: make(chan Write, writeQueueSize)}
 	for _, dc := range cfg.Devices {
 		if dc.Bus != bus.Name {
 			continue
@@ -83,6 +84,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		d.next = start.Add(time.Duration(i) * 10 * time.Millisecond)
 	}
 	defer p.conn.Close()
+	defer p.failPendingWrites()
 	for ctx.Err() == nil {
 		d := p.nextDue()
 		if d == nil {
@@ -91,7 +93,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		}
 		now, _ := p.clock()
 		if wait := d.next.Sub(now); wait > 0 {
-			sleep(ctx, wait)
+			p.wait(ctx, wait)
 			if ctx.Err() != nil {
 				break
 			}

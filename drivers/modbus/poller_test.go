@@ -15,6 +15,7 @@ import (
 // fakeConn replies to every read with the unit id in each register, except
 // units listed as silent, which time out after the bus timeout.
 type fakeConn struct {
+	noWrites
 	timeout time.Duration
 	mu      sync.Mutex
 	silent  map[uint8]bool
@@ -176,6 +177,7 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 // and replies exception 02 to any read that covers 5. It replies with at
 // most maxCount registers.
 type gapConn struct {
+	noWrites
 	mu       sync.Mutex
 	maxCount uint16
 	reads    []string
@@ -281,6 +283,7 @@ func TestShortReplySplitsTheRead(t *testing.T) {
 // busyConn replies exception 06 to every read while busy is set, else
 // the register value 7.
 type busyConn struct {
+	noWrites
 	mu   sync.Mutex
 	busy bool
 }
