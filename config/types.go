@@ -91,6 +91,9 @@ type Point struct {
 	ID       string   `yaml:"id"`
 	Device   string   `yaml:"device"`
 	Register Register `yaml:"register"`
+	// Poll, when set, reads this point at its own period instead of the
+	// device's: its poll group.
+	Poll Duration `yaml:"poll"`
 	// Type is the wire data type: bool, int16, uint16, int32, uint32,
 	// int64, uint64, float32, float64, bcd16 or bcd32.
 	Type string `yaml:"type"`

@@ -37,6 +37,9 @@ func (v *validator) validatePoints() {
 				v.add(p+".fault.mask", "%s: fault.mask must not be 0", p)
 			}
 		}
+		if pt.Poll != 0 {
+			v.durationRange(p+".poll", pt.Poll, 50*time.Millisecond, time.Hour)
+		}
 		v.validateReport(p, pt.Report)
 		v.validateGas(p, pt)
 		v.validateLimits(p, pt.Limits)

@@ -129,27 +129,33 @@ func applySplits(blocks []Block, splits map[int][]Block) []Block {
 func FormatPlan(cfg *config.Config, pr *message.Printer) (string, error) {
 	var b strings.Builder
 	for _, dev := range cfg.Devices {
-		blocks, err := PlanDevice(devicePoints(cfg, dev.Name), dev.MaxRegisters, dev.MaxGap)
-		if err != nil {
-			return "", fmt.Errorf("device %s: %w", dev.Name, err)
-		}
-		b.WriteString(pr.Sprintf("%s (bus %s, unit %d, every %v): %d read(s)", dev.Name, dev.Bus, dev.Unit, dev.Poll.D(), len(blocks)))
-		b.WriteString("\n")
-		for _, blk := range blocks {
-			var names []string
-			for _, f := range blk.Fields {
-				name := f.Point
-				if f.Status {
-					name += pr.Sprintf(" (status)")
-				}
-				names = append(names, name)
+		for _, g := range pollGroups(dev, devicePoints(cfg, dev.Name)) {
+			blocks, err := PlanDevice(g.points, dev.MaxRegisters, dev.MaxGap)
+			if err != nil {
+				return "", fmt.Errorf("device %s: %w", dev.Name, err)
 			}
-			b.WriteString(pr.Sprintf("  %-8s start %5d (%s) count %3d  %s", string(blk.Table), blk.Start, reference(blk.Table, blk.Start),
-				blk.Count, strings.Join(names, ", ")))
+			b.WriteString(pr.Sprintf("%s (bus %s, unit %d, every %v): %d read(s)", dev.Name, dev.Bus, dev.Unit, g.period.D(), len(blocks)))
 			b.WriteString("\n")
+			writeBlocks(&b, pr, blocks)
 		}
 	}
 	return b.String(), nil
+}
+
+func writeBlocks(b *strings.Builder, pr *message.Printer, blocks []Block) {
+	for _, blk := range blocks {
+		var names []string
+		for _, f := range blk.Fields {
+			name := f.Point
+			if f.Status {
+				name += pr.Sprintf(" (status)")
+			}
+			names = append(names, name)
+		}
+		b.WriteString(pr.Sprintf("  %-8s start %5d (%s) count %3d  %s", string(blk.Table), blk.Start, reference(blk.Table, blk.Start),
+			blk.Count, strings.Join(names, ", ")))
+		b.WriteString("\n")
+	}
 }
 
 // reference returns the 5- or 6-digit Modbus reference of a wire address,
@@ -170,4 +176,31 @@ func devicePoints(cfg *config.Config, device string) []config.Point {
 		}
 	}
 	return out
+}
+
+// pollGroup is the points of one device read at one period.
+type pollGroup struct {
+	period config.Duration
+	points []config.Point
+}
+
+// pollGroups splits a device's points by poll period: the device's, or a
+// point's own. Groups come in the order their first point appears.
+func pollGroups(dev config.Device, points []config.Point) []pollGroup {
+	var groups []pollGroup
+	index := map[config.Duration]int{}
+	for _, p := range points {
+		period := dev.Poll
+		if p.Poll != 0 {
+			period = p.Poll
+		}
+		i, ok := index[period]
+		if !ok {
+			i = len(groups)
+			index[period] = i
+			groups = append(groups, pollGroup{period: period})
+		}
+		groups[i].points = append(groups[i].points, p)
+	}
+	return groups
 }

@@ -36,38 +36,51 @@ type Poller struct {
 	writes  chan Write
 }
 
+// link is the communication state of one physical device, shared by its
+// poll groups, so a device is reported lost and restored once.
+type link struct {
+	lastGood time.Time
+	failures int
+	lost     bool
+}
+
+// device is one poll group of a device: the points read at one period.
 type device struct {
+	// cfg is the device's config with Poll set to the group's period.
 	cfg      config.Device
+	link     *link
 	blocks   []Block
 	points   []config.Point
 	decoders map[string]Decoder
 	next     time.Time
-	lastGood time.Time
-	failures int
-	lost     bool
 	probe    time.Duration
 	// sampled is when each point last produced a sample; a point the
 	// device keeps answering busy for goes stale from it.
 	sampled map[string]time.Time
 }
 
-// NewPoller plans the reads of every device of cfg on bus.
+// NewPoller plans the reads of every device of cfg on bus, one poll group
+// per distinct period among its points.
 func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock Clock) (*Poller, error) {
 	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock, writes: make(chan Write, writeQueueSize)}
 	for _, dc := range cfg.Devices {
 		if dc.Bus != bus.Name {
 			continue
 		}
-		pts := devicePoints(cfg, dc.Name)
-		blocks, err := PlanDevice(pts, dc.MaxRegisters, dc.MaxGap)
-		if err != nil {
-			return nil, fmt.Errorf("device %s: %w", dc.Name, err)
+		l := &link{}
+		for _, g := range pollGroups(dc, devicePoints(cfg, dc.Name)) {
+			blocks, err := PlanDevice(g.points, dc.MaxRegisters, dc.MaxGap)
+			if err != nil {
+				return nil, fmt.Errorf("device %s: %w", dc.Name, err)
+			}
+			gc := dc
+			gc.Poll = g.period
+			d := &device{cfg: gc, link: l, blocks: blocks, points: g.points, decoders: map[string]Decoder{}, sampled: map[string]time.Time{}}
+			for _, pt := range g.points {
+				d.decoders[pt.ID] = NewDecoder(pt)
+			}
+			p.devices = append(p.devices, d)
 		}
-		d := &device{cfg: dc, blocks: blocks, points: pts, decoders: map[string]Decoder{}, sampled: map[string]time.Time{}}
-		for _, pt := range pts {
-			d.decoders[pt.ID] = NewDecoder(pt)
-		}
-		p.devices = append(p.devices, d)
 	}
 	return p, nil
 }
@@ -76,7 +89,7 @@ func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock C
 func (p *Poller) Run(ctx context.Context) error {
 	start, _ := p.clock()
 	for i, d := range p.devices {
-		d.lastGood = start
+		d.link.lastGood = start
 		for _, pt := range d.points {
 			d.sampled[pt.ID] = start
 		}
@@ -119,7 +132,7 @@ func (p *Poller) nextDue() *device {
 func (p *Poller) schedule(d *device) {
 	now, _ := p.clock()
 	period := d.cfg.Poll.D()
-	if d.lost {
+	if d.link.lost {
 		d.probe = min(max(2*d.probe, 2*period), maxProbeInterval)
 		period = d.probe
 	} else {
@@ -228,10 +241,10 @@ func (p *Poller) readBlock(ctx context.Context, d *device, b Block, res *pollRes
 }
 
 func (p *Poller) deviceAnswered(d *device, now time.Time, synced bool) {
-	d.lastGood = now
-	d.failures = 0
-	if d.lost {
-		d.lost = false
+	d.link.lastGood = now
+	d.link.failures = 0
+	if d.link.lost {
+		d.link.lost = false
 		p.sink.Event(record.Event{Kind: record.CommRestored, Time: now, ClockSynced: synced, Device: d.cfg.Name,
 			Source: record.SourceAuto, Text: fmt.Sprintf("device %s on %s answers again", d.cfg.Name, p.bus.Name)})
 	}
@@ -244,18 +257,18 @@ func (p *Poller) deviceAnswered(d *device, now time.Time, synced bool) {
 // on every failed probe sends bad samples, so consumers see the points as
 // faulted.
 func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, synced bool) {
-	d.failures++
-	deadline := d.lastGood.Add(d.cfg.CommLossAfter.D())
-	if !d.lost && d.failures >= 2 && !now.Add(d.cfg.Poll.D()).Before(deadline) {
-		d.lost = true
-		text := fmt.Sprintf("device %s on %s: no reply for %v", d.cfg.Name, p.bus.Name, now.Sub(d.lastGood).Round(time.Second))
+	d.link.failures++
+	deadline := d.link.lastGood.Add(d.cfg.CommLossAfter.D())
+	if !d.link.lost && d.link.failures >= 2 && !now.Add(d.cfg.Poll.D()).Before(deadline) {
+		d.link.lost = true
+		text := fmt.Sprintf("device %s on %s: no reply for %v", d.cfg.Name, p.bus.Name, now.Sub(d.link.lastGood).Round(time.Second))
 		if commErr != nil {
 			text += ": " + commErr.Error()
 		}
 		p.sink.Event(record.Event{Kind: record.CommLost, Time: now, ClockSynced: synced, Device: d.cfg.Name,
 			Source: record.SourceAuto, Text: text})
 	}
-	if !d.lost {
+	if !d.link.lost {
 		return
 	}
 	for _, pt := range d.points {

@@ -342,3 +342,80 @@ func TestBusyIsRetriedThenStale(t *testing.T) {
 		t.Error("a busy device was reported lost; it replies")
 	}
 }
+
+// addrConn counts reads per start address and can go silent.
+type addrConn struct {
+	noWrites
+	mu     sync.Mutex
+	reads  map[uint16]int
+	silent bool
+}
+
+func (a *addrConn) ReadRegisters(ctx context.Context, _ uint8, _ config.Table, addr, count uint16) ([]uint16, error) {
+	a.mu.Lock()
+	a.reads[addr]++
+	silent := a.silent
+	a.mu.Unlock()
+	if silent {
+		return nil, &CommError{Cause: CommTimeout, Err: errors.New("request timed out")}
+	}
+	return make([]uint16, count), nil
+}
+
+func (a *addrConn) ReadBits(context.Context, uint8, config.Table, uint16, uint16) ([]bool, error) {
+	return nil, errors.New("not used")
+}
+
+func (a *addrConn) Close() error { return nil }
+
+func TestPollGroupsKeepTheirPeriods(t *testing.T) {
+	cfg := gapConfig(0, 50)
+	cfg.Points[1].Poll = config.Duration(200 * time.Millisecond)
+	conn := &addrConn{reads: map[uint16]int{}}
+	sink := &collectSink{}
+	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.devices) != 2 {
+		t.Fatalf("poll groups = %d, want 2 (50 ms and 200 ms)", len(p.devices))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn.mu.Lock()
+	fast, slow := conn.reads[0], conn.reads[50]
+	conn.mu.Unlock()
+	// 1 s at 50 ms is 20 reads; at 200 ms, 5.
+	if fast < 17 || slow < 4 || slow > 6 {
+		t.Errorf("reads in 1 s: fast %d (want about 20), slow %d (want about 5)", fast, slow)
+	}
+}
+
+func TestPollGroupsShareCommLoss(t *testing.T) {
+	cfg := gapConfig(0, 50)
+	cfg.Devices[0].CommLossAfter = config.Duration(200 * time.Millisecond)
+	cfg.Points[1].Poll = config.Duration(100 * time.Millisecond)
+	conn := &addrConn{reads: map[uint16]int{}, silent: true}
+	sink := &collectSink{}
+	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lost := 0
+	for _, e := range sink.events {
+		if e.Kind == record.CommLost {
+			lost++
+		}
+	}
+	if lost != 1 {
+		t.Errorf("comm_lost events = %d, want 1 for the device, not one per poll group", lost)
+	}
+}

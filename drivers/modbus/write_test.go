@@ -55,7 +55,7 @@ func (c *coilConn) WriteCoil(_ context.Context, _ uint8, addr uint16, on bool) e
 }
 
 func (c *coilConn) WriteRegister(context.Context, uint8, uint16, uint16) error { return nil }
-func (c *coilConn) Close() error                                            { return nil }
+func (c *coilConn) Close() error                                               { return nil }
 
 func startPoller(t *testing.T, conn Conn, poll time.Duration) (*Poller, *collectSink) {
 	t.Helper()
