@@ -10,6 +10,7 @@ const (
 	exIllegalDataAddress    exception = 0x02
 	exIllegalDataValue      exception = 0x03
 	exServerDeviceFailure   exception = 0x04
+	exServerDeviceBusy      exception = 0x06
 	exGatewayTargetNoAnswer exception = 0x0B
 )
 

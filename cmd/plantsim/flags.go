@@ -22,6 +22,7 @@ type config struct {
 	stateFile  string
 	printEvery time.Duration
 	lang       string
+	quirks     []quirk
 }
 
 const (
@@ -68,6 +69,8 @@ func parseFlags(args []string) (config, error) {
 	stateFile := fs.String("state-file", "", "")
 	printEvery := fs.String("print-every", "5s", "")
 	lang := fs.String("lang", langChinese, "")
+	var quirkEntries quirkListFlag
+	fs.Var(&quirkEntries, "quirk", "")
 
 	if err := fs.Parse(args); err != nil {
 		return config{}, translateFlagError(err)
@@ -104,6 +107,9 @@ func parseFlags(args []string) (config, error) {
 		return config{}, newUserError(err, "invalid --seed value %q: write a whole number of 0 or more, e.g. --seed 1", *seed)
 	}
 	if cfg.printEvery, err = parsePrintEvery(*printEvery); err != nil {
+		return config{}, err
+	}
+	if cfg.quirks, err = parseQuirks(quirkEntries); err != nil {
 		return config{}, err
 	}
 

@@ -29,9 +29,22 @@ Flags:
   --state-file PATH     write the current values as a JSON object to PATH every 200 ms.
   --print-every D       print a status line every D, e.g. 5s or 500ms (default 5s; 0 turns it off).
   --lang zh-CN|en       language of help, errors and the status line (default zh-CN).
+  --quirk UNIT:QUIRK    make one unit misbehave like a faulty field device; repeat the flag
+                        or write a comma-separated list. UNIT is rtu/N or tcp/N. QUIRK is
+                        max-registers=N   reads of more than N registers or bits get exception 03
+                        short-reply=N     reads return only the first N values (RTU only)
+                        slow=D            every reply is delayed by D, e.g. 200ms
+                        late=D            every reply is delayed by D, meant to exceed the
+                                          master's timeout; on RTU the reply is still sent
+                        busy=N            every N-th request gets exception 06
+                        crc-noise=P       a reply's CRC is corrupted with probability P (RTU only)
+                        stray-bytes=P     1 to 3 random bytes precede a reply with probability P
+                                          (RTU only)
+                        dead              the unit never replies
 
-Example:
+Examples:
   plantsim --scenario leak,overfill --speed 2 --rtu-link /tmp/plantsim-rtu
+  plantsim --quirk rtu/1:busy=3,rtu/2:crc-noise=0.1 --quirk tcp/1:late=2s
 `
 
 const helpTextChinese = `plantsim 为 plantgw 网关模拟化工厂罐区：
@@ -60,7 +73,19 @@ const helpTextChinese = `plantsim 为 plantgw 网关模拟化工厂罐区：
   --state-file PATH     每 200 ms 将当前数值以 JSON 对象写入 PATH。
   --print-every D       每隔 D 输出一行状态，例如 5s 或 500ms（默认 5s；写 0 关闭）。
   --lang zh-CN|en       帮助、错误和状态行的语言（默认 zh-CN）。
+  --quirk UNIT:QUIRK    让一个单元像故障现场设备一样出错；可重复使用该参数，
+                        也可写以逗号分隔的列表。UNIT 为 rtu/N 或 tcp/N。QUIRK 可选：
+                        max-registers=N   读取超过 N 个寄存器或位时返回异常 03
+                        short-reply=N     读请求只返回前 N 个值（仅 RTU）
+                        slow=D            每个应答延迟 D，例如 200ms
+                        late=D            每个应答延迟 D，用于超过主站的超时时间；
+                                          在 RTU 上该应答仍会发出
+                        busy=N            每第 N 个请求返回异常 06
+                        crc-noise=P       以概率 P 损坏应答的 CRC（仅 RTU）
+                        stray-bytes=P     以概率 P 在应答前发送 1 到 3 个随机字节（仅 RTU）
+                        dead              该单元从不应答
 
 示例：
   plantsim --scenario leak,overfill --speed 2 --rtu-link /tmp/plantsim-rtu
+  plantsim --quirk rtu/1:busy=3,rtu/2:crc-noise=0.1 --quirk tcp/1:late=2s
 `

@@ -45,6 +45,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	ready := func(ep endpoints) {
 		printEndpoints(stdout, ep)
+		if ep.quirks != "" {
+			fmt.Fprintln(stdout, printer.Sprintf("active quirks: %s", ep.quirks))
+		}
 		fmt.Fprintln(stdout, printer.Sprintf(
 			"plantsim ready: Modbus TCP %s, Modbus RTU %s, scenarios %s. Press Ctrl-C to stop.",
 			orOff(printer, ep.tcpAddr), orOff(printer, ep.rtuPath), strings.Join(ep.scenarios, ",")))

@@ -44,6 +44,15 @@ var chineseMessages = map[string]string{
 	"invalid flag syntax %s: write --name value or --name=value":                                                 "参数写法 %s 无效：请写 --名称 值 或 --名称=值",
 	"unexpected argument %q: plantsim takes only flags, run plantsim --help":                                     "多余的参数 %q：plantsim 只接受参数选项，运行 plantsim --help 查看用法",
 	"invalid command line: %v": "命令行无效：%v",
+	"invalid --quirk value %q: write UNIT:QUIRK such as rtu/1:busy=3 or tcp/2:slow=200ms":                                                                       "--quirk 的值 %q 无效：请写 单元:异常，例如 rtu/1:busy=3 或 tcp/2:slow=200ms",
+	"invalid unit %q in --quirk value %q: write rtu/N or tcp/N with N from 1 to 247":                                                                            "--quirk 的值 %[2]q 中的单元 %[1]q 无效：请写 rtu/N 或 tcp/N，N 为 1 到 247",
+	"unknown quirk %q in --quirk value %q: use one of %s":                                                                                                       "--quirk 的值 %[2]q 中的异常 %[1]q 不存在：可选 %[3]s",
+	"invalid --quirk value %q: dead takes no value, write %s":                                                                                                   "--quirk 的值 %q 无效：dead 不带值，请写 %s",
+	"quirk %s in --quirk value %q works only on Modbus RTU: write rtu/N instead of tcp/N":                                                                       "--quirk 的值 %[2]q 中的异常 %[1]s 只适用于 Modbus RTU：请把 tcp/N 改为 rtu/N",
+	"quirk short-reply in --quirk value %q works only on Modbus RTU, because the Modbus TCP server library rejects short replies: write rtu/N instead of tcp/N": "--quirk 的值 %q 中的异常 short-reply 只适用于 Modbus RTU，因为 Modbus TCP 服务器库不接受不完整的应答：请把 tcp/N 改为 rtu/N",
+	"invalid value in --quirk value %q: %s needs a whole number from 1 to %s, e.g. %s":                                                                          "--quirk 的值 %q 无效：%s 需要 1 到 %s 的整数，例如 %s",
+	"invalid value in --quirk value %q: %s needs a duration greater than 0, e.g. %s":                                                                            "--quirk 的值 %q 无效：%s 需要大于 0 的时长，例如 %s",
+	"invalid value in --quirk value %q: %s needs a probability from 0 to 1, e.g. %s":                                                                            "--quirk 的值 %q 无效：%s 需要 0 到 1 之间的概率，例如 %s",
 
 	// Start-up and run time.
 	"cannot start Modbus TCP server on %s: %v":         "无法在 %s 启动 Modbus TCP 服务器：%v",
@@ -64,6 +73,18 @@ var chineseMessages = map[string]string{
 	"closing":      "关闭中",
 	"(loop fault)": "（回路故障）",
 	"(silent)":     "（无响应）",
+
+	// Quirks.
+	"active quirks: %s":         "已启用的设备异常模拟：%s",
+	"quirks: %s":                "异常模拟：%s",
+	"reads rejected with 03":    "以 03 拒绝的读请求",
+	"short replies":             "不完整应答",
+	"slow replies":              "慢应答",
+	"late replies":              "超时后应答",
+	"busy replies":              "忙应答（06）",
+	"corrupted CRCs":            "损坏的 CRC",
+	"replies after stray bytes": "带杂散字节的应答",
+	"requests ignored":          "未应答的请求",
 
 	helpText: helpTextChinese,
 }

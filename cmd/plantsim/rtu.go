@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -35,9 +36,10 @@ type rtuUnits interface {
 
 // rtuSlave turns the byte stream of one RTU line into replies.
 type rtuSlave struct {
-	units rtuUnits
-	stats *rtuStats
-	buf   []byte
+	units  rtuUnits
+	stats  *rtuStats
+	quirks *quirkSet // nil without --quirk
+	buf    []byte
 	// synced is true at a frame boundary: after a valid frame or an idle
 	// gap. Only a bad CRC seen in sync counts as a CRC error, because while
 	// resynchronising every offset of the rest of a broken frame fails too.
@@ -102,7 +104,7 @@ func (s *rtuSlave) dropByte() {
 
 // respond executes one request and returns the reply frame, or nil when the
 // request gets no reply: a broadcast, a unit that is not on the line, or a
-// unit that is silent.
+// unit that is silent or dead.
 func (s *rtuSlave) respond(req rtuRequest) []byte {
 	s.stats.requests.Add(1)
 
@@ -121,7 +123,16 @@ func (s *rtuSlave) respond(req rtuRequest) []byte {
 	if !ok || s.units.silent(rtuBus, req.unit) {
 		return nil
 	}
-	pdu := handlePDU(dev, req.function, req.data)
+	quirks := s.quirks.forUnit(rtuBus, req.unit)
+	if s.quirks.ignore(quirks) {
+		return nil
+	}
+	var pdu []byte
+	if s.quirks.busy(quirks) {
+		pdu = []byte{req.function | 0x80, byte(exServerDeviceBusy)}
+	} else {
+		pdu = handlePDU(s.quirks.wrap(dev, quirks), req.function, req.data)
+	}
 	s.stats.replies.Add(1)
 	return appendCRC(append([]byte{req.unit}, pdu...))
 }
@@ -134,8 +145,10 @@ type rtuPort interface {
 }
 
 // serve reads requests from port and writes the replies until ctx is done
-// or reading fails.
+// or reading fails. Late replies still pending when it returns are dropped.
 func (s *rtuSlave) serve(ctx context.Context, port rtuPort, name string, logger *slog.Logger) error {
+	w := &rtuWriter{port: port, name: name, logger: logger}
+	defer w.pending.Wait()
 	buf := make([]byte, 512)
 	for ctx.Err() == nil {
 		if err := port.SetReadDeadline(time.Now().Add(rtuIdleGap)); err != nil {
@@ -151,9 +164,7 @@ func (s *rtuSlave) serve(ctx context.Context, port rtuPort, name string, logger 
 			replies = s.idle()
 		}
 		for _, reply := range replies {
-			if werr := writeReply(port, reply); werr != nil {
-				logger.Warn("RTU reply not sent", "port", name, "unit", reply[0], "error", werr)
-			}
+			s.send(ctx, w, reply)
 		}
 
 		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
@@ -164,6 +175,53 @@ func (s *rtuSlave) serve(ctx context.Context, port rtuPort, name string, logger 
 		}
 	}
 	return nil
+}
+
+// send writes one reply with the quirks of its unit. A slow reply blocks
+// the line, but a late reply is written by its own goroutine, so that it
+// reaches the line after the delay even when further requests arrived.
+func (s *rtuSlave) send(ctx context.Context, w *rtuWriter, reply []byte) {
+	unit := reply[0]
+	quirks := s.quirks.forUnit(rtuBus, unit)
+	if quirks == nil {
+		w.write(unit, reply)
+		return
+	}
+
+	frame := s.quirks.corruptRTUFrame(quirks, reply)
+	if quirks.slow > 0 {
+		s.quirks.counters.slowReplies.Add(1)
+		if !sleepContext(ctx, quirks.slow) {
+			return
+		}
+	}
+	if quirks.late == 0 {
+		w.write(unit, frame)
+		return
+	}
+	s.quirks.counters.lateReplies.Add(1)
+	w.pending.Go(func() {
+		if sleepContext(ctx, quirks.late) {
+			w.write(unit, frame)
+		}
+	})
+}
+
+// rtuWriter serialises the reply writes of the serve loop and of late replies.
+type rtuWriter struct {
+	mu      sync.Mutex
+	port    rtuPort
+	name    string
+	logger  *slog.Logger
+	pending sync.WaitGroup // late replies not yet written
+}
+
+func (w *rtuWriter) write(unit byte, frame []byte) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := writeReply(w.port, frame); err != nil {
+		w.logger.Warn("RTU reply not sent", "port", w.name, "unit", unit, "error", err)
+	}
 }
 
 func writeReply(port rtuPort, reply []byte) error {

@@ -18,6 +18,7 @@ type endpoints struct {
 	rtuLink   string
 	stateFile string
 	scenarios []string
+	quirks    string // active --quirk entries, "" without quirks
 }
 
 // simulate runs the plant and its buses until ctx is done or the RTU line
@@ -31,9 +32,13 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 	}
 	p := newPlant(sched, cfg.noise, cfg.seed, logger)
 	stats := &rtuStats{}
+	quirks := newQuirkSet(cfg.quirks, cfg.seed)
 	ep := endpoints{stateFile: cfg.stateFile}
 	for _, step := range cfg.steps {
 		ep.scenarios = append(ep.scenarios, step.Name)
+	}
+	if quirks != nil {
+		ep.quirks = quirks.specs()
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -61,7 +66,7 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 	}
 
 	if cfg.tcpAddr != "" {
-		server, addr, err := startTCPServer(p, cfg.tcpAddr, logger)
+		server, addr, err := startTCPServer(runCtx, p, quirks, cfg.tcpAddr, logger)
 		if err != nil {
 			return newUserError(err, "cannot start Modbus TCP server on %s: %v", cfg.tcpAddr, err)
 		}
@@ -79,6 +84,7 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 	wg.Go(func() { p.run(runCtx, cfg.speed) })
 	if line != nil {
 		slave := newRTUSlave(p, stats)
+		slave.quirks = quirks
 		wg.Go(func() {
 			if err := slave.serve(runCtx, line.port, line.path, logger); err != nil {
 				logger.Error("Modbus RTU line failed", "path", line.path, "error", err)
@@ -90,19 +96,21 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 		wg.Go(func() { runStateWriter(runCtx, cfg.stateFile, p, logger) })
 	}
 	if cfg.printEvery > 0 {
-		wg.Go(func() { runStatusPrinter(runCtx, cfg.printEvery, out, printer, p, stats) })
+		wg.Go(func() { runStatusPrinter(runCtx, cfg.printEvery, out, printer, p, stats, quirks) })
 	}
 
 	logger.Info("plantsim started", "tcp", ep.tcpAddr, "rtu", ep.rtuPath, "rtu_link", ep.rtuLink,
-		"scenarios", ep.scenarios, "speed", cfg.speed, "noise", cfg.noise, "seed", cfg.seed)
+		"scenarios", ep.scenarios, "speed", cfg.speed, "noise", cfg.noise, "seed", cfg.seed, "quirks", ep.quirks)
 	ready(ep)
 
 	<-runCtx.Done()
 	logger.Info("plantsim stopping")
 	wg.Wait()
-	logger.Info("plantsim stopped",
+	counters := []any{
 		"rtu_requests", stats.requests.Load(), "rtu_crc_errors", stats.crcErrors.Load(),
-		"rtu_stray_bytes", stats.strayBytes.Load())
+		"rtu_stray_bytes", stats.strayBytes.Load(),
+	}
+	logger.Info("plantsim stopped", append(counters, quirks.logAttrs()...)...)
 
 	if ctx.Err() != nil {
 		return nil

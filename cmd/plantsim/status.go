@@ -59,10 +59,10 @@ func valveState(printer *message.Printer, v valveReading) string {
 	}
 }
 
-// runStatusPrinter prints the summary line to out every interval until ctx
-// is done.
+// runStatusPrinter prints the summary line, followed by the quirk counters
+// when --quirk is set, to out every interval until ctx is done.
 func runStatusPrinter(ctx context.Context, interval time.Duration, out io.Writer,
-	printer *message.Printer, p *plant, stats *rtuStats) {
+	printer *message.Printer, p *plant, stats *rtuStats, quirks *quirkSet) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
@@ -70,7 +70,11 @@ func runStatusPrinter(ctx context.Context, interval time.Duration, out io.Writer
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-			fmt.Fprintln(out, formatSummary(printer, p.snapshot(), stats))
+			line := formatSummary(printer, p.snapshot(), stats)
+			if summary := quirks.summary(printer); summary != "" {
+				line += " | " + summary
+			}
+			fmt.Fprintln(out, line)
 		}
 	}
 }

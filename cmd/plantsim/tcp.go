@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/simonvetter/modbus"
 )
@@ -12,20 +14,47 @@ import (
 // tcpMaxClients is the number of Modbus TCP connections served at once.
 const tcpMaxClients = 16
 
+// tcpDeadHold is how long a request to a dead unit holds its connection
+// before plantsim closes it. Without a limit, masters that reconnect after
+// each timeout would soon take all tcpMaxClients connections.
+const tcpDeadHold = 60 * time.Second
+
 // tcpHandler serves the units behind the Modbus TCP listener. It implements
 // modbus.RequestHandler.
 type tcpHandler struct {
-	plant *plant
+	plant  *plant
+	quirks *quirkSet // nil without --quirk
+	// stop ends the wait of dead units and of slow and late replies.
+	stop context.Context
 }
 
 // device returns the addressed unit, or exception 0B when the unit id is
-// unknown: over TCP a missing reply would look like a dead gateway.
+// unknown: over TCP a missing reply would look like a dead gateway. It also
+// applies the quirks of the unit: a request to a dead unit holds its
+// connection for tcpDeadHold or until plantsim stops and then closes it
+// without a reply, and slow and late replies are delayed here.
 func (h tcpHandler) device(unit uint8) (device, error) {
 	dev, ok := h.plant.device(tcpBus, unit)
 	if !ok {
 		return nil, modbus.ErrGWTargetFailedToRespond
 	}
-	return dev, nil
+	quirks := h.quirks.forUnit(tcpBus, unit)
+	if quirks == nil {
+		return dev, nil
+	}
+	// The server of github.com/simonvetter/modbus v1.6.4 closes the
+	// connection without a reply when the handler returns ErrProtocolError.
+	if h.quirks.ignore(quirks) {
+		sleepContext(h.stop, tcpDeadHold)
+		return nil, modbus.ErrProtocolError
+	}
+	if !h.quirks.wait(h.stop, quirks) {
+		return nil, modbus.ErrProtocolError
+	}
+	if h.quirks.busy(quirks) {
+		return nil, modbus.ErrServerDeviceBusy
+	}
+	return h.quirks.wrap(dev, quirks), nil
 }
 
 func (h tcpHandler) HandleCoils(req *modbus.CoilsRequest) ([]bool, error) {
@@ -88,6 +117,8 @@ func toModbusError(err error) error {
 		return modbus.ErrIllegalDataAddress
 	case exIllegalDataValue:
 		return modbus.ErrIllegalDataValue
+	case exServerDeviceBusy:
+		return modbus.ErrServerDeviceBusy
 	case exGatewayTargetNoAnswer:
 		return modbus.ErrGWTargetFailedToRespond
 	default:
@@ -97,7 +128,8 @@ func toModbusError(err error) error {
 
 // startTCPServer starts a Modbus TCP server for the plant on addr and
 // returns it with the address it listens on.
-func startTCPServer(p *plant, addr string, logger *slog.Logger) (*modbus.ModbusServer, string, error) {
+// Dead units and delayed replies wait until stop is done.
+func startTCPServer(stop context.Context, p *plant, quirks *quirkSet, addr string, logger *slog.Logger) (*modbus.ModbusServer, string, error) {
 	listenAddr, err := resolveListenAddr(addr)
 	if err != nil {
 		return nil, "", err
@@ -109,7 +141,7 @@ func startTCPServer(p *plant, addr string, logger *slog.Logger) (*modbus.ModbusS
 		// The library writes to stdout without a logger, and stdout carries
 		// the lines that scripts read.
 		Logger: slog.NewLogLogger(logger.With("component", "modbus-tcp").Handler(), slog.LevelWarn),
-	}, tcpHandler{plant: p})
+	}, tcpHandler{plant: p, quirks: quirks, stop: stop})
 	if err != nil {
 		return nil, "", fmt.Errorf("configure Modbus TCP server on %s: %w", listenAddr, err)
 	}

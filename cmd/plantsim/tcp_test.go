@@ -15,7 +15,7 @@ import (
 // startTestTCPServer serves p on a free loopback port and returns its address.
 func startTestTCPServer(t *testing.T, p *plant) string {
 	t.Helper()
-	server, addr, err := startTCPServer(p, "127.0.0.1:0", discardLogger)
+	server, addr, err := startTCPServer(t.Context(), p, nil, "127.0.0.1:0", discardLogger)
 	if err != nil {
 		t.Fatalf("startTCPServer: %v", err)
 	}
