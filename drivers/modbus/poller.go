@@ -54,8 +54,8 @@ type device struct {
 	decoders map[string]Decoder
 	next     time.Time
 	probe    time.Duration
-	// sampled is when each point last produced a sample; a point the
-	// device keeps answering busy for goes stale from it.
+	// sampled is when each point last produced a sample. A point whose
+	// reads the device keeps rejecting as busy goes stale from then.
 	sampled map[string]time.Time
 }
 

@@ -120,7 +120,7 @@ func (p *Poller) wait(ctx context.Context, d time.Duration) {
 	}
 }
 
-// failPendingWrites answers writes still queued when the bus stops.
+// failPendingWrites fails the writes still queued when the bus stops.
 func (p *Poller) failPendingWrites() {
 	for {
 		select {

@@ -8,9 +8,9 @@ import (
 )
 
 // TestMisbehavingDevicesOnRTU runs the demo gateway against RTU devices
-// that misbehave as field devices do, and checks that no reading is ever
-// attributed to the wrong device or request: GT-102 answers busy every 3rd
-// request, GT-103 answers 500 ms late (after the gateway's 300 ms
+// that misbehave as field devices do, and checks that no reading reaches
+// the platform under another device: GT-102 replies busy to every 3rd
+// request, GT-103 replies 500 ms late (after the gateway's 300 ms
 // timeout), GT-104 corrupts a fifth of its CRCs and puts stray bytes on the
 // line. Without noise GT-10x read 0.5 %LEL and AT-201 0.2 ppm, so a gas
 // detector's reply taken by AT-201's request shows up as a wrong value.
