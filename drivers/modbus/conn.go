@@ -196,10 +196,12 @@ type CommError struct {
 }
 
 // missingRange reports whether the device rejected part of the requested
-// range: exception 02 (illegal data address) or a short reply. Reading the
-// fields one by one then finds which addresses exist.
+// range: exception 02 (illegal data address), exception 03 (illegal data
+// value, which devices that cap their read size send for a long read) or a
+// short reply. Reading the fields one by one then finds what the device
+// serves.
 func (e *CommError) missingRange() bool {
-	return e.Cause == CommException && (e.Code == 0x02 || e.Partial)
+	return e.Cause == CommException && (e.Code == 0x02 || e.Code == 0x03 || e.Partial)
 }
 
 func (e *CommError) Error() string { return e.Err.Error() }
