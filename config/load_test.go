@@ -46,6 +46,25 @@ func parse(t *testing.T, text string) (*Config, *Error) {
 
 func english(e *Error) string { return e.Render(locale.Printer("en")) }
 
+// expectProblem fails unless cerr has a problem whose English text
+// contains message, on line.
+func expectProblem(t *testing.T, cerr *Error, message string, line int) {
+	t.Helper()
+	found := false
+	for _, p := range cerr.Problems {
+		msg := p.Render(locale.Printer("en"))
+		if strings.Contains(msg, message) {
+			found = true
+			if p.Line != line {
+				t.Errorf("line = %d, want %d (%s)", p.Line, line, msg)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no problem contains %q; got:\n%s", message, english(cerr))
+	}
+}
+
 func TestMinimalConfigLoads(t *testing.T) {
 	cfg, cerr := parse(t, minimal)
 	if cerr != nil {
@@ -105,19 +124,7 @@ func TestConfigProblems(t *testing.T) {
 			if cerr == nil {
 				t.Fatal("config loaded; want an error")
 			}
-			found := false
-			for _, p := range cerr.Problems {
-				msg := p.Render(locale.Printer("en"))
-				if strings.Contains(msg, tt.message) {
-					found = true
-					if p.Line != tt.line {
-						t.Errorf("line = %d, want %d (%s)", p.Line, tt.line, msg)
-					}
-				}
-			}
-			if !found {
-				t.Errorf("no problem contains %q; got:\n%s", tt.message, english(cerr))
-			}
+			expectProblem(t, cerr, tt.message, tt.line)
 		})
 	}
 }
@@ -266,19 +273,7 @@ func TestPointTypeMatrixProblems(t *testing.T) {
 			if cerr == nil {
 				t.Fatal("config loaded; want an error")
 			}
-			found := false
-			for _, p := range cerr.Problems {
-				msg := p.Render(locale.Printer("en"))
-				if strings.Contains(msg, tt.message) {
-					found = true
-					if p.Line != tt.line {
-						t.Errorf("line = %d, want %d (%s)", p.Line, tt.line, msg)
-					}
-				}
-			}
-			if !found {
-				t.Errorf("no problem contains %q; got:\n%s", tt.message, english(cerr))
-			}
+			expectProblem(t, cerr, tt.message, tt.line)
 		})
 	}
 }

@@ -3,8 +3,6 @@ package config
 import (
 	"strings"
 	"testing"
-
-	"github.com/plantgw/plantgw/locale"
 )
 
 const templated = `site: {enterprise_code: E1, gateway_id: gw-1}
@@ -90,15 +88,7 @@ func TestTemplateProblems(t *testing.T) {
 			if cerr == nil {
 				t.Fatal("config loaded; want an error")
 			}
-			for _, p := range cerr.Problems {
-				if msg := p.Render(locale.Printer("en")); strings.Contains(msg, tt.message) {
-					if p.Line != tt.line {
-						t.Errorf("line = %d, want %d (%s)", p.Line, tt.line, msg)
-					}
-					return
-				}
-			}
-			t.Errorf("no problem contains %q; got:\n%s", tt.message, english(cerr))
+			expectProblem(t, cerr, tt.message, tt.line)
 		})
 	}
 }
