@@ -79,16 +79,7 @@ func TestSilentDeviceDoesNotStarveOthers(t *testing.T) {
 	const poll = 100 * time.Millisecond
 	cfg := testBusConfig(8, poll, 300*time.Millisecond)
 	conn := &fakeConn{timeout: 40 * time.Millisecond, silent: map[uint8]bool{3: true}, reads: map[uint8]int{}}
-	sink := &collectSink{}
-	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := p.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, sink := runPoller(t, cfg, conn, 2*time.Second)
 
 	conn.mu.Lock()
 	defer conn.mu.Unlock()
@@ -214,14 +205,16 @@ func gapConfig(wires ...int) *config.Config {
 	return cfg
 }
 
-func runPollsOnce(t *testing.T, cfg *config.Config, conn Conn) (*Poller, *collectSink) {
+// runPoller polls cfg's first bus over conn for d and returns the poller
+// and what it produced.
+func runPoller(t *testing.T, cfg *config.Config, conn Conn, d time.Duration) (*Poller, *collectSink) {
 	t.Helper()
 	sink := &collectSink{}
 	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 130*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	if err := p.Run(ctx); err != nil {
 		t.Fatal(err)
@@ -231,7 +224,7 @@ func runPollsOnce(t *testing.T, cfg *config.Config, conn Conn) (*Poller, *collec
 
 func TestException02SplitsTheRead(t *testing.T) {
 	conn := &gapConn{maxCount: 125}
-	p, sink := runPollsOnce(t, gapConfig(3, 4, 5, 6), conn)
+	p, sink := runPoller(t, gapConfig(3, 4, 5, 6), conn, 130*time.Millisecond)
 
 	good, bad := map[string]float64{}, map[string]bool{}
 	for _, s := range sink.samples {
@@ -266,7 +259,7 @@ func TestException02SplitsTheRead(t *testing.T) {
 
 func TestShortReplySplitsTheRead(t *testing.T) {
 	conn := &gapConn{maxCount: 2}
-	_, sink := runPollsOnce(t, gapConfig(6, 7, 8, 9), conn)
+	_, sink := runPoller(t, gapConfig(6, 7, 8, 9), conn, 130*time.Millisecond)
 	got := map[string]float64{}
 	for _, s := range sink.samples {
 		if s.Quality == record.Good {
@@ -372,18 +365,9 @@ func TestPollGroupsKeepTheirPeriods(t *testing.T) {
 	cfg := gapConfig(0, 50)
 	cfg.Points[1].Poll = config.Duration(200 * time.Millisecond)
 	conn := &addrConn{reads: map[uint16]int{}}
-	sink := &collectSink{}
-	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, _ := runPoller(t, cfg, conn, time.Second)
 	if len(p.devices) != 2 {
 		t.Fatalf("poll groups = %d, want 2 (50 ms and 200 ms)", len(p.devices))
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := p.Run(ctx); err != nil {
-		t.Fatal(err)
 	}
 	conn.mu.Lock()
 	fast, slow := conn.reads[0], conn.reads[50]
@@ -399,16 +383,7 @@ func TestPollGroupsShareCommLoss(t *testing.T) {
 	cfg.Devices[0].CommLossAfter = config.Duration(200 * time.Millisecond)
 	cfg.Points[1].Poll = config.Duration(100 * time.Millisecond)
 	conn := &addrConn{reads: map[uint16]int{}, silent: true}
-	sink := &collectSink{}
-	p, err := NewPoller(cfg, cfg.Buses[0], conn, sink, realClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
-	defer cancel()
-	if err := p.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, sink := runPoller(t, cfg, conn, 800*time.Millisecond)
 	lost := 0
 	for _, e := range sink.events {
 		if e.Kind == record.CommLost {
