@@ -1,6 +1,6 @@
 package alarm
 
-// Outputs is what the engine needs from the board. Active means the
+// Outputs is the engine's view of the board. Active means the
 // output's alarm or trip state: the horn sounding, the beacon lit, an ESD
 // relay tripped. The board maps it to energised or de-energised by the
 // output's polarity.

@@ -21,7 +21,7 @@ type Board interface {
 	Halt() error
 }
 
-// Profiles lists the board profiles this build knows.
+// Profiles lists the board profiles this build supports.
 func Profiles() []string { return []string{"sim"} }
 
 // Open returns the board for a profile name.

@@ -2,7 +2,7 @@
 // record gets a gateway-wide sequence number (seq) that is gap-free,
 // increasing and kept across restarts, and waits in its lane's upload
 // queue until the uplink acknowledges it. The buffer stores opaque bytes:
-// it knows lanes and sequence numbers, not payload formats.
+// it handles lanes and sequence numbers, not payload formats.
 //
 // Keys:
 //

@@ -141,8 +141,8 @@ type Report struct {
 }
 
 // Register locates a value in a device's Modbus tables. Exactly one of
-// Address, WireAddr and Number gives the location, and which one says the
-// convention, so 0-based and 1-based addresses are never confused.
+// Address, WireAddr and Number gives the location, and the key used names
+// the convention, so 0-based and 1-based addresses are never confused.
 type Register struct {
 	// Table is coil, discrete, input or holding.
 	Table string `yaml:"table"`
@@ -159,7 +159,7 @@ type Register struct {
 // Current describes a 4–20 mA loop: what the register holds and the
 // engineering values at 4 and 20 mA.
 type Current struct {
-	// Input says what the decoded register value is: ua (microamperes),
+	// Input names what the decoded register value is: ua (microamperes),
 	// ma (milliamperes, after scale) or counts (raw analog-module counts
 	// between RawLow and RawHigh).
 	Input string  `yaml:"input"`
@@ -201,7 +201,7 @@ type Limits struct {
 	Deadband float64  `yaml:"deadband"`
 }
 
-// Platform holds the codes under which the platform knows a point.
+// Platform holds the codes that identify a point to the platform.
 type Platform struct {
 	// HazardCode is the 重大危险源编码 of the hazard source.
 	HazardCode string `yaml:"hazard_code"`

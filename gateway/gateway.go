@@ -154,7 +154,7 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 }
 
 // flushStore waits until every queued record is in the buffer, so the
-// uplink's drain sees the last ones. After 5 s it gives up: the rest is
+// uplink's drain sends the last ones. After 5 s it gives up: the rest is
 // still written before the buffer closes and sent after the next start.
 func (g *Gateway) flushStore() {
 	if !g.store.flush(5 * time.Second) {
@@ -163,7 +163,7 @@ func (g *Gateway) flushStore() {
 }
 
 // stopStore lets the store writer finish the queue. A writer still
-// retrying a failing disk after 10 s is told to give up.
+// retrying a failing disk after 10 s is cancelled.
 func (g *Gateway) stopStore(done *sync.WaitGroup, cancel context.CancelFunc) {
 	close(g.store.queue)
 	finished := make(chan struct{})
@@ -193,7 +193,7 @@ func (g *Gateway) buildPollers() ([]*modbus.Poller, error) {
 	return out, nil
 }
 
-// uplinkChanged tells the operator when the platform link comes and goes.
+// uplinkChanged shows the operator when the platform link comes and goes.
 func (g *Gateway) uplinkChanged(connected bool) {
 	now, _ := wallClock()
 	if connected {

@@ -38,7 +38,7 @@ const (
 	LL        Level = "ll"
 )
 
-// Source says who or what caused an event.
+// Source names who or what caused an event.
 type Source string
 
 // Event sources.
@@ -61,7 +61,7 @@ type Event struct {
 	// Interlock names the interlock of a trip or trip_reset event.
 	Interlock string
 	Level     Level
-	// Value is the reading that caused the event; HasValue says whether
+	// Value is the reading that caused the event; HasValue reports whether
 	// there is one.
 	Value    float64
 	HasValue bool

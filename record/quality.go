@@ -2,7 +2,7 @@ package record
 
 import "fmt"
 
-// Quality says how far a sample's value can be trusted.
+// Quality rates how far a sample's value can be trusted.
 type Quality uint8
 
 const (

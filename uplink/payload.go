@@ -14,7 +14,7 @@ import (
 // defines it.
 const Format = "platform-json-v1"
 
-// pointInfo is what the platform needs to know about a point.
+// pointInfo is a point's identity and unit as the platform receives them.
 type pointInfo struct {
 	hazardCode, pointCode, unit string
 }

@@ -65,7 +65,7 @@ type Uplink struct {
 	// hadOutage turns true at the first failed connect or lost connection.
 	hadOutage bool
 	// notified is the last state passed to OnConnection; notifiedOnce
-	// says whether there was one.
+	// records whether there was one.
 	notified, notifiedOnce bool
 }
 
@@ -102,7 +102,7 @@ func (u *Uplink) setState(f func(*State)) {
 
 // Run connects and sends until ctx ends, reconnecting with back-off. After
 // ctx ends it keeps sending for up to DrainTimeout while the connection
-// holds, then says offline and disconnects.
+// holds, then publishes its offline status and disconnects.
 func (u *Uplink) Run(ctx context.Context) error {
 	backoff := time.Second
 	failures := 0

@@ -117,7 +117,7 @@ func (c *libConn) ReadBits(ctx context.Context, unit uint8, table config.Table, 
 
 // fail classifies a request error and recovers the line. After a timeout
 // on RTU it waits out one more timeout and reopens the port: simonvetter
-// v1.6.4 would otherwise take a late reply as the answer to the next
+// v1.6.4 would otherwise take a late reply as the reply to the next
 // request. A TCP connection is reopened after any error but an exception.
 func (c *libConn) fail(ctx context.Context, err error) error {
 	ce := classify(err)
@@ -220,7 +220,7 @@ func classify(err error) *CommError {
 	for known, code := range exceptionCodes {
 		if errors.Is(err, known) {
 			// 0A/0B come from a TCP-to-RTU gateway whose target did not
-			// answer: the device itself is silent.
+			// reply, so the device itself is silent.
 			if code == 0x0A || code == 0x0B {
 				return &CommError{Cause: CommTimeout, Code: code, Err: err}
 			}

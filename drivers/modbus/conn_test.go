@@ -14,7 +14,7 @@ import (
 	"github.com/plantgw/plantgw/config"
 )
 
-// testSlave answers input registers 0..9 with 100+address and raises
+// testSlave serves input registers 0..9 with 100+address and raises
 // exception 02 beyond them; discrete input 0 is on. Coils and holding
 // registers 0..9 keep what is written to them.
 type testSlave struct {
