@@ -88,6 +88,23 @@ func (p *Port) Flush() error {
 	return nil
 }
 
+// DiscardInput discards every byte received and not yet read and returns
+// how many there were.
+func (p *Port) DiscardInput() (int, error) {
+	var n int
+	err := p.control(func(fd int) error {
+		var err error
+		if n, err = unix.IoctlGetInt(fd, unix.TIOCINQ); err != nil {
+			return fmt.Errorf("count input: %w", err)
+		}
+		return unix.IoctlSetInt(fd, unix.TCFLSH, unix.TCIFLUSH)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("discard input of %s: %w", p.path, err)
+	}
+	return n, nil
+}
+
 // Drain waits until every byte written has left the transmitter, as
 // tcdrain(3) does.
 func (p *Port) Drain() error {

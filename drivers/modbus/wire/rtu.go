@@ -13,6 +13,9 @@ import (
 type Port interface {
 	io.ReadWriter
 	SetReadDeadline(time.Time) error
+	// DiscardInput drops the bytes received and not yet read and says
+	// how many there were.
+	DiscardInput() (int, error)
 	// Drain waits until every byte written has been sent.
 	Drain() error
 	Close() error
@@ -150,32 +153,26 @@ func (t *RTU) read(ctx context.Context, deadline time.Time) error {
 	return fmt.Errorf("receive: %w", err)
 }
 
-// drainPoll is how long waitQuiet listens for bytes already received.
-const drainPoll = time.Millisecond
-
 // waitQuiet waits until the line has been silent for the frame gap and the
 // turnaround time, and discards whatever arrived since the last reply:
 // noise, or a reply later than two timeouts.
 func (t *RTU) waitQuiet(ctx context.Context) error {
 	gap := t.opts.FrameGap + t.opts.Turnaround
-	for {
+	for ctx.Err() == nil {
 		if wait := time.Until(t.quietFrom.Add(gap)); wait > 0 {
 			sleep(ctx, wait)
 		}
-		t.buf = t.buf[:0]
-		err := t.read(ctx, time.Now().Add(drainPoll))
-		if errors.Is(err, ErrTimeout) {
-			return nil
-		}
+		n, err := t.port.DiscardInput()
 		if err != nil {
 			return err
 		}
-		t.stats.stray.Add(uint64(len(t.buf)))
-		t.quietFrom = time.Now()
-		if ctx.Err() != nil {
+		if n == 0 {
 			return nil
 		}
+		t.stats.stray.Add(uint64(n))
+		t.quietFrom = time.Now()
 	}
+	return nil
 }
 
 func (t *RTU) ensureOpen() error {
