@@ -2,9 +2,9 @@
 //
 // It talks to the kernel's tty layer directly through golang.org/x/sys/unix
 // and hands the descriptor to the Go runtime's poller. That gives read
-// deadlines with no fixed steps, a Close that ends a pending Read, no limit
-// on descriptor numbers (the select(2)-based libraries fail once a
-// descriptor reaches 1024, and Badger holds one per table), and direct
-// access for the TIOCSRS485 ioctl. docs/dependencies.md records why no
+// deadlines with no fixed steps and a Close that ends a pending Read. It
+// also works with descriptor numbers of 1024 and up, where the
+// select(2)-based libraries fail (Badger holds one descriptor per table),
+// and leaves the descriptor at hand for the TIOCSRS485 ioctl. docs/dependencies.md records why no
 // third-party serial library is used.
 package serial

@@ -17,16 +17,6 @@ type Mode struct {
 	StopBits int    // 1 or 2
 }
 
-// CharTime is how long one character takes on the wire: start bit, data
-// bits, parity bit and stop bits at the mode's baud rate.
-func (m Mode) CharTime() time.Duration {
-	bits := 1 + m.DataBits + m.StopBits
-	if m.Parity != "none" {
-		bits++
-	}
-	return time.Duration(bits) * time.Second / time.Duration(m.Baud)
-}
-
 // Port is an open serial port. Read and Write may run in different
 // goroutines; everything else belongs to the port's owner.
 type Port struct {
@@ -38,9 +28,9 @@ type Port struct {
 }
 
 // Open opens the tty at path in raw mode with mode m. When rs485 is set it
-// also asks the driver to switch the transmitter by RTS (TIOCSRS485); a
-// driver that cannot leaves the port usable and the reason in RS485Err, as
-// many USB adapters switch direction in hardware.
+// also sets the driver to switch the transmitter by RTS (TIOCSRS485). A
+// driver without that mode leaves the port usable and the reason in
+// RS485Err: many USB adapters switch direction in hardware.
 func Open(path string, m Mode, rs485 *RS485) (*Port, error) {
 	// O_NONBLOCK keeps open from waiting for carrier detect and lets the
 	// runtime poller own the descriptor, so that deadlines work.

@@ -160,7 +160,7 @@ func TestOpenRejectsUnsupportedMode(t *testing.T) {
 	}
 }
 
-// A pty has no RS-485 driver: the port must still open and say why.
+// A pty has no RS-485 driver: the port must still open and record why.
 func TestRS485RefusalIsNotFatal(t *testing.T) {
 	_, path := openPair(t)
 	p, err := Open(path, mode8N1, &RS485{RTSOnSend: true})
@@ -177,6 +177,7 @@ func TestRS485RefusalIsNotFatal(t *testing.T) {
 // runtime poller has no such limit.
 func TestHighDescriptorNumbers(t *testing.T) {
 	var held []*os.File
+
 	defer func() {
 		for _, f := range held {
 			f.Close()
@@ -189,12 +190,14 @@ func TestHighDescriptorNumbers(t *testing.T) {
 		}
 		held = append(held, f)
 	}
+
 	master, path := openPair(t)
 	p, err := Open(path, mode8N1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
+
 	var fd int
 	p.control(func(d int) error { fd = d; return nil })
 	if fd < 1024 {
@@ -205,14 +208,5 @@ func TestHighDescriptorNumbers(t *testing.T) {
 	buf := make([]byte, 1)
 	if n, err := p.Read(buf); n != 1 || err != nil {
 		t.Fatalf("read on descriptor %d: %d, %v", fd, n, err)
-	}
-}
-
-func TestCharTime(t *testing.T) {
-	if got := (Mode{9600, 8, "even", 1}).CharTime(); got != 11*time.Second/9600 {
-		t.Errorf("8E1 at 9600: %v", got)
-	}
-	if got := (Mode{115200, 8, "none", 1}).CharTime(); got != 10*time.Second/115200 {
-		t.Errorf("8N1 at 115200: %v", got)
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RS485 asks the UART driver to drive the transceiver's direction by RTS
-// (Linux serial_rs485). Drivers without the feature reject it; the port then
-// works as a plain UART.
+// RS485 is the RS-485 mode of a UART driver (Linux serial_rs485): the driver
+// switches the transceiver's direction by RTS. Drivers without the mode
+// reject it; the port then works as a plain UART.
 type RS485 struct {
 	// RTSOnSend sets RTS high while sending (logic level); most boards
 	// wire it so. When false, RTS goes low while sending.

@@ -34,12 +34,14 @@ func makeRaw(t *unix.Termios, m Mode) error {
 	if !ok {
 		return fmt.Errorf("unsupported baud rate %d", m.Baud)
 	}
+
 	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR |
 		unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF | unix.IXANY | unix.INPCK
 	t.Oflag &^= unix.OPOST
 	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
 	t.Cflag &^= unix.CSIZE | unix.PARENB | unix.PARODD | unix.CSTOPB | unix.CBAUD | unix.CRTSCTS
 	t.Cflag |= unix.CREAD | unix.CLOCAL | speed
+
 	switch m.DataBits {
 	case 7:
 		t.Cflag |= unix.CS7
@@ -48,6 +50,7 @@ func makeRaw(t *unix.Termios, m Mode) error {
 	default:
 		return fmt.Errorf("unsupported data bits %d", m.DataBits)
 	}
+
 	switch m.Parity {
 	case "none":
 	case "even":
@@ -61,6 +64,7 @@ func makeRaw(t *unix.Termios, m Mode) error {
 	default:
 		return fmt.Errorf("unsupported parity %q", m.Parity)
 	}
+
 	switch m.StopBits {
 	case 1:
 	case 2:
@@ -68,6 +72,7 @@ func makeRaw(t *unix.Termios, m Mode) error {
 	default:
 		return fmt.Errorf("unsupported stop bits %d", m.StopBits)
 	}
+
 	t.Ispeed, t.Ospeed = speed, speed
 	t.Cc[unix.VMIN] = 1
 	t.Cc[unix.VTIME] = 0

@@ -15,7 +15,7 @@ import (
 	"github.com/plantgw/plantgw/drivers/serial"
 )
 
-// echoRegisters answers every MBAP read of count registers on c with
+// echoRegisters replies to every MBAP read of count registers on c with
 // count registers holding their addresses, until c closes.
 func echoRegisters(c net.Conn) {
 	header := make([]byte, 7)
@@ -110,7 +110,7 @@ func BenchmarkTCPReadSimonvetter(b *testing.B) {
 	}
 }
 
-// rtuResponder answers 8-byte RTU reads of registers on the pty master
+// rtuResponder replies to 8-byte RTU reads of registers on the pty master
 // until it closes.
 func rtuResponder(master io.ReadWriter) {
 	req := make([]byte, 8)

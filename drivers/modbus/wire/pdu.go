@@ -23,7 +23,7 @@ type Request struct {
 	Addr     uint16
 	// Count is the number of bits or registers to read.
 	Count uint16
-	// Value is what a single write sends: 0xFF00 or 0x0000 for a coil.
+	// Value is the value of a single write: 0xFF00 or 0x0000 for a coil.
 	Value uint16
 }
 

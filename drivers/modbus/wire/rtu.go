@@ -13,7 +13,7 @@ import (
 type Port interface {
 	io.ReadWriter
 	SetReadDeadline(time.Time) error
-	// DiscardInput drops the bytes received and not yet read and says
+	// DiscardInput drops the bytes received and not yet read and returns
 	// how many there were.
 	DiscardInput() (int, error)
 	// Drain waits until every byte written has been sent.

@@ -15,7 +15,7 @@ import (
 	"github.com/plantgw/plantgw/drivers/serial"
 )
 
-// step is one thing a scripted slave does in answer to a request.
+// step is one thing a scripted slave does after a request.
 type step struct {
 	delay time.Duration
 	bytes []byte
@@ -30,7 +30,7 @@ type slaveLog struct {
 }
 
 // startSlave opens a pty, returns an RTU master on its slave side, and
-// answers every 8-byte request on the master side with the steps handle
+// replies to every 8-byte request on the master side with the steps handle
 // returns for it (k counts requests from 1).
 func startSlave(t *testing.T, opts RTUOptions, handle func(k int, req []byte) []step) (*RTU, *slaveLog) {
 	t.Helper()
@@ -52,6 +52,7 @@ func startSlave(t *testing.T, opts RTUOptions, handle func(k int, req []byte) []
 		}
 		return serial.Open(path, serial.Mode{Baud: 19200, DataBits: 8, Parity: "none", StopBits: 1}, nil)
 	}
+
 	log := &slaveLog{}
 	done := make(chan struct{})
 	go func() {
@@ -73,6 +74,7 @@ func startSlave(t *testing.T, opts RTUOptions, handle func(k int, req []byte) []
 			log.mu.Unlock()
 		}
 	}()
+
 	rtu := NewRTU(opts)
 	t.Cleanup(func() {
 		rtu.Close()
@@ -110,7 +112,7 @@ func TestRTUReadsRegisters(t *testing.T) {
 	}
 }
 
-// A device that answers every other request after the master's timeout,
+// A device that replies to every other request after the master's timeout,
 // with the request's sequence number as the value: no read may ever
 // return the number of another request.
 func TestRTULateReplyNeverAnswersNextRequest(t *testing.T) {

@@ -100,7 +100,7 @@ func value(v uint16) []byte { return []byte{0x03, 2, byte(v >> 8), byte(v)} }
 
 func TestTCPDropsStaleReplies(t *testing.T) {
 	srv := startTCPServer(t, func(k int, txn uint16, unit byte, pdu []byte) []step {
-		// A gateway that also answers the previous transaction again.
+		// A gateway that also replies to the previous transaction again.
 		return []step{{bytes: mbap(txn-1, unit, value(999)...)}, {bytes: mbap(txn, unit, value(uint16(k))...)}}
 	})
 	tcp := NewTCP(srv.ln.Addr().String())
@@ -141,7 +141,7 @@ func TestTCPLateReplyIsStaleNotAnAnswer(t *testing.T) {
 }
 
 // Several units behind one TCP-to-RTU gateway, one of them silent: the
-// others answer on the same connection, which stays open.
+// others reply on the same connection, which stays open.
 func TestTCPManyUnitsOneSilent(t *testing.T) {
 	srv := startTCPServer(t, func(k int, txn uint16, unit byte, pdu []byte) []step {
 		if unit == 3 {
