@@ -52,6 +52,11 @@ type interlock struct {
 func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time.Time, bool)) (*Engine, error) {
 	e := &Engine{points: map[string]*pointState{}, outputs: outputs, emit: emit, current: map[string]bool{}, clock: clock}
 	for _, p := range cfg.Points {
+		if p.Type == config.TextType {
+			// Text never alarms, never faults and does not hold back
+			// the release of the outputs after start.
+			continue
+		}
 		e.points[p.ID] = newPointState(p)
 	}
 	e.unseen = len(e.points)
@@ -103,7 +108,7 @@ func (e *Engine) Process(s record.Sample) {
 }
 
 func (e *Engine) evaluatePoint(ps *pointState, s record.Sample) {
-	if !s.Valid() || s.IsBool {
+	if !s.Valid() || s.IsBool || s.IsText {
 		if !s.Valid() && !ps.fault {
 			ps.fault = true
 			e.emit(record.Event{Kind: record.FaultRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id,

@@ -240,3 +240,28 @@ func TestRestoredTripStaysAfterRestart(t *testing.T) {
 		t.Error("esd-1 still active after a successful reset")
 	}
 }
+
+func TestTextPointNeverAlarms(t *testing.T) {
+	cfg := testConfig()
+	length := 4
+	cfg.Points = append(cfg.Points, config.Point{ID: "firmware", Type: config.TextType, Length: &length})
+	out := newFakeOutputs()
+	log := &eventLog{}
+	e, err := New(cfg, out, log.add, testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	e.Process(sample("gas", 0))
+	e.Process(sample("level", 5000))
+	if out.state["esd-1"] {
+		t.Error("esd-1 still active after every numeric point was read; a text point must not hold it")
+	}
+	before := len(*log)
+	e.Process(record.Sample{Point: "firmware", IsText: true, Text: "V2.1.7", Quality: record.Good})
+	e.Process(record.Sample{Point: "firmware", IsText: true, Quality: record.Bad, Cause: record.CauseInvalidText})
+	e.Process(record.Sample{Point: "firmware", IsText: true, Quality: record.Bad, Cause: record.CauseCommLost})
+	if added := (*log)[before:]; len(added) != 0 {
+		t.Errorf("text samples produced events %+v; want none", added)
+	}
+}

@@ -20,6 +20,9 @@ const (
 	DefaultMaxRegisters  = 125
 	DefaultMaxGap        = 10
 	DefaultByteOrder     = "ABCD"
+	// DefaultTextByteOrder puts a string point's first character in the
+	// high byte of each register, as the Modbus byte order does.
+	DefaultTextByteOrder = "AB"
 	DefaultTopicPrefix   = "plantgw"
 	DefaultKeepAlive     = Duration(30 * time.Second)
 	DefaultMaxRecords    = 100
@@ -42,13 +45,22 @@ func applyDefaults(c *Config) {
 		d := &c.Devices[i]
 		setDuration(&d.Poll, DefaultPoll)
 		setDuration(&d.CommLossAfter, DefaultCommLossAfter)
+		for _, b := range c.Buses {
+			if b.Name == d.Bus {
+				setDuration(&d.Timeout, b.Timeout)
+			}
+		}
 		setInt(&d.MaxRegisters, DefaultMaxRegisters)
 		if d.MaxGap == 0 {
 			d.MaxGap = DefaultMaxGap
 		}
 	}
 	for i := range c.Points {
-		setString(&c.Points[i].ByteOrder, DefaultByteOrder)
+		if c.Points[i].Type == TextType {
+			setString(&c.Points[i].ByteOrder, DefaultTextByteOrder)
+		} else {
+			setString(&c.Points[i].ByteOrder, DefaultByteOrder)
+		}
 		if r := c.Points[i].Report; r != nil {
 			setDuration(&r.MaxInterval, DefaultReportInterval)
 		}
@@ -79,6 +91,8 @@ func applyBusDefaults(b *Bus) {
 	setString(&b.RTU.Parity, DefaultParity)
 	setInt(&b.RTU.DataBits, DefaultDataBits)
 	setInt(&b.RTU.StopBits, DefaultStopBits)
+	setString(&b.RTU.RS485.Mode, "auto")
+	setString(&b.RTU.RS485.RTSOnSend, "high")
 }
 
 func setString(p *string, v string) {

@@ -232,7 +232,7 @@ func TestPointTypeMatrixProblems(t *testing.T) {
 		message string
 	}{
 		{"unknown type", "    type: int8\n", 13,
-			`points[0] (P1).type: "int8" is not one of bool, int16, uint16, int32, uint32, float32, int64, uint64, float64, bcd16, bcd32`},
+			`points[0] (P1).type: "int8" is not one of bool, int16, uint16, int32, uint32, float32, int64, uint64, float64, bcd16, bcd32, string`},
 		{"int16 sentinel out of range", typeLine + "    sentinels: [\"0x7FFF\", \"65535\"]\n", 14,
 			`points[0] (P1).sentinels[1]: sentinel "65535" is not a valid int16 value; write a whole number from -32768 to 32767 or a bit pattern from 0x0 to 0xFFFF`},
 		{"sentinel pattern too wide", typeLine + "    sentinels:\n      - \"0x7FFF\"\n      - \"0x1FFFF\"\n", 16,
@@ -373,6 +373,131 @@ func TestSentinelProblemInChinese(t *testing.T) {
 	}
 	got := cerr.Render(locale.Printer("zh-CN"))
 	for _, want := range []string{"plant.yaml:14:", "无效值标记", `"65535"`, "-32768", "0xFFFF"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Chinese rendering lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// textPoint is minimal's point P1 as a 4-register string point: the firmware
+// version of a device, with no number keys and no alarm.
+const textPoint = `  - id: P1
+    device: D1
+    register: {table: holding, address: "40101"}
+    type: string
+    length: 4
+    platform: {hazard_code: H1, point_code: C1}
+`
+
+// textConfig returns minimal with P1 replaced by textPoint, with extra
+// lines appended to the point.
+func textConfig(t *testing.T, old, new, extra string) string {
+	t.Helper()
+	start := strings.Index(minimal, "  - id: P1\n")
+	end := strings.Index(minimal, "uplink:\n")
+	point := strings.Replace(textPoint, old, new, 1)
+	if old != "" && point == textPoint {
+		t.Fatalf("test setup: %q not found in the text point", old)
+	}
+	return minimal[:start] + point + extra + minimal[end:]
+}
+
+func TestTextPointLoads(t *testing.T) {
+	cfg, cerr := parse(t, textConfig(t, "", "", ""))
+	if cerr != nil {
+		t.Fatalf("unexpected error:\n%s", english(cerr))
+	}
+	p := cfg.Points[0]
+	if p.Type != TextType || p.Length == nil || *p.Length != 4 {
+		t.Errorf("point decoded as type %q length %v; want string, 4", p.Type, p.Length)
+	}
+	if p.ByteOrder != "AB" {
+		t.Errorf("default byte order = %q, want AB", p.ByteOrder)
+	}
+
+	cfg, cerr = parse(t, textConfig(t, "", "", "    byte_order: BA\n    poll: 1m\n    report: {max_interval: 1h}\n"))
+	if cerr != nil {
+		t.Fatalf("unexpected error with BA, poll and report:\n%s", english(cerr))
+	}
+	if got := cfg.Points[0].ByteOrder; got != "BA" {
+		t.Errorf("byte order = %q, want BA", got)
+	}
+}
+
+func TestTextPointProblems(t *testing.T) {
+	tests := []struct {
+		name    string
+		old     string
+		new     string
+		extra   string
+		device  string // keys added to device D1
+		line    int
+		message string
+	}{
+		{"length missing", "    length: 4\n", "", "", "", 13,
+			"points[0] (P1).length is required for type string: the number of registers, two characters each, 1-64"},
+		{"length zero", "length: 4", "length: 0", "", "", 14, "points[0] (P1).length: 0 is out of range; use 1-64"},
+		{"length too long", "length: 4", "length: 65", "", "", 14, "points[0] (P1).length: 65 is out of range; use 1-64"},
+		{"length beyond max_registers", "", "", "", ", max_registers: 2", 14,
+			"points[0] (P1).length: 4 registers do not fit in one read of device D1 (max_registers 2); raise max_registers or lower length"},
+		{"numeric byte order", "", "", "    byte_order: ABCD\n", "", 16, `points[0] (P1).byte_order: "ABCD" is not one of AB, BA`},
+		{"coil table", "table: holding, address: \"40101\"", "table: coil, address: \"00001\"", "", "", 13,
+			`points[0] (P1).type: type string needs a register table (holding or input), not "coil"`},
+		{"scale", "", "", "    scale: 0.1\n", "", 16, "points[0] (P1).scale: type string has no numeric value; remove scale"},
+		{"offset", "", "", "    offset: 3\n", "", 16, "points[0] (P1).offset: type string has no numeric value; remove offset"},
+		{"unit", "", "", "    unit: mm\n", "", 16, "points[0] (P1).unit: type string has no numeric value; remove unit"},
+		{"sentinels", "", "", "    sentinels: [\"0xFFFF\"]\n", "", 16, "points[0] (P1).sentinels: type string has no numeric value; remove sentinels"},
+		{"clamp", "", "", "    clamp: {high: 1}\n", "", 16, "points[0] (P1).clamp: type string has no numeric value; remove clamp"},
+		{"current", "", "", "    current: {input: ua, low: 0, high: 1}\n", "", 16, "points[0] (P1).current: type string has no numeric value; remove current"},
+		{"report deadband", "", "", "    report: {deadband: 1}\n", "", 16,
+			"points[0] (P1).report.deadband: type string has no numeric value; remove report.deadband"},
+		{"report percent", "", "", "    report: {deadband_percent: 5}\n", "", 16,
+			"points[0] (P1).report.deadband_percent: type string has no numeric value; remove report.deadband_percent"},
+		{"gas alarm", "", "", "    gas: {kind: toxic, al1: 1, al2: 2}\n", "", 16,
+			"points[0] (P1).gas: a point of type string is text and never raises alarms; remove gas"},
+		{"process limits", "", "", "    limits: {h: 5}\n", "", 16,
+			"points[0] (P1).limits: a point of type string is text and never raises alarms; remove limits"},
+		{"register bit", "", "", "    bit: 2\n", "", 13, `points[0] (P1).type: "string" is not one of bool (a register bit is a contact)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := textConfig(t, tt.old, tt.new, tt.extra)
+			text = strings.Replace(text, "unit: 1}", "unit: 1"+tt.device+"}", 1)
+			_, cerr := parse(t, text)
+			if cerr == nil {
+				t.Fatal("config loaded; want an error")
+			}
+			expectProblem(t, cerr, tt.message, tt.line)
+			if got := len(cerr.Problems); got != 1 {
+				t.Errorf("problems = %d, want 1:\n%s", got, english(cerr))
+			}
+		})
+	}
+}
+
+func TestLengthOnNumberTypeRejected(t *testing.T) {
+	_, cerr := parse(t, strings.Replace(minimal, "    type: int16\n", "    type: int16\n    length: 2\n", 1))
+	if cerr == nil {
+		t.Fatal("config loaded; want an error")
+	}
+	expectProblem(t, cerr, "points[0] (P1).length: length applies only to type string; remove it", 14)
+}
+
+func TestTextByteOrderOnNumberRejected(t *testing.T) {
+	_, cerr := parse(t, strings.Replace(minimal, "    type: int16\n", "    type: int16\n    byte_order: AB\n", 1))
+	if cerr == nil {
+		t.Fatal("config loaded; want an error")
+	}
+	expectProblem(t, cerr, `points[0] (P1).byte_order: "AB" is not one of ABCD, CDAB, BADC, DCBA`, 14)
+}
+
+func TestTextProblemInChinese(t *testing.T) {
+	_, cerr := parse(t, textConfig(t, "    length: 4\n", "", "    gas: {kind: toxic, al1: 1, al2: 2}\n"))
+	if cerr == nil {
+		t.Fatal("config loaded; want an error")
+	}
+	got := cerr.Render(locale.Printer("zh-CN"))
+	for _, want := range []string{"plant.yaml:13:", "类型 string 必须填写", "plant.yaml:15:", "不会产生报警", "请删除 gas"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Chinese rendering lacks %q:\n%s", want, got)
 		}

@@ -92,3 +92,33 @@ func TestTemplateProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestTemplateFirmwareString(t *testing.T) {
+	text := strings.Replace(templated, "      conc: {platform: {hazard_code: H1, point_code: C2}}\n",
+		"      conc: {platform: {hazard_code: H1, point_code: C2}}\n      firmware: {platform: {hazard_code: H1, point_code: F2}}\n", 1)
+	cfg, cerr := parse(t, text)
+	if cerr != nil {
+		t.Fatalf("unexpected error:\n%s", english(cerr))
+	}
+	var found *Point
+	for i := range cfg.Points {
+		switch cfg.Points[i].ID {
+		case "GT-1.firmware":
+			t.Error("GT-1 got the optional firmware point without naming it")
+		case "GT-2.firmware":
+			found = &cfg.Points[i]
+		}
+	}
+	if found == nil {
+		t.Fatal("GT-2.firmware missing; the device names it")
+	}
+	if found.Type != TextType || found.Length == nil || *found.Length != 4 || found.ByteOrder != "AB" {
+		t.Errorf("firmware = type %q length %v order %q; want string, 4, AB", found.Type, found.Length, found.ByteOrder)
+	}
+	if wire, _ := found.Register.Wire(); wire != 100 || found.Register.Table != "holding" {
+		t.Errorf("firmware register = %s %d, want holding wire 100 (40101)", found.Register.Table, wire)
+	}
+	if found.Report == nil || found.Report.MaxInterval.D().Hours() != 1 {
+		t.Errorf("firmware report = %+v, want max_interval 1h", found.Report)
+	}
+}

@@ -61,6 +61,25 @@ type RTU struct {
 	Parity   string `yaml:"parity"`
 	DataBits int    `yaml:"data_bits"`
 	StopBits int    `yaml:"stop_bits"`
+	// FrameGap is the silence before each request; 0 means 3.5
+	// characters at the line's speed, at least 1.75 ms.
+	FrameGap Duration `yaml:"frame_gap"`
+	// Turnaround is extra quiet time after each reply or timeout, for
+	// devices and converters slow to switch direction.
+	Turnaround Duration `yaml:"turnaround"`
+	RS485      RS485    `yaml:"rs485"`
+}
+
+// RS485 asks the UART driver to switch the transceiver by RTS
+// (TIOCSRS485).
+type RS485 struct {
+	// Mode is auto (try; a UART that cannot is logged once and used as
+	// it is) or off.
+	Mode string `yaml:"mode"`
+	// RTSOnSend is the RTS level while sending: high or low.
+	RTSOnSend       string   `yaml:"rts_on_send"`
+	DelayBeforeSend Duration `yaml:"delay_before_send"`
+	DelayAfterSend  Duration `yaml:"delay_after_send"`
 }
 
 // TCP is a Modbus TCP server or TCP-to-RTU gateway address.
@@ -74,6 +93,9 @@ type Device struct {
 	Bus  string   `yaml:"bus"`
 	Unit int      `yaml:"unit"`
 	Poll Duration `yaml:"poll"`
+	// Timeout is how long to wait for this device's reply; it defaults
+	// to the bus's timeout.
+	Timeout Duration `yaml:"timeout"`
 	// CommLossAfter is how long a device may go without a valid reply
 	// before it is reported lost (comm_lost) and its points turn bad.
 	CommLossAfter Duration `yaml:"comm_loss_after"`
@@ -95,11 +117,16 @@ type Point struct {
 	// device's: its poll group.
 	Poll Duration `yaml:"poll"`
 	// Type is the wire data type: bool, int16, uint16, int32, uint32,
-	// int64, uint64, float32, float64, bcd16 or bcd32.
+	// int64, uint64, float32, float64, bcd16, bcd32 or string (ASCII text,
+	// two characters per register).
 	Type string `yaml:"type"`
+	// Length is the number of registers a string point spans, 1 to 64.
+	// Other types take their size from the type and must leave it out.
+	Length *int `yaml:"length"`
 	// ByteOrder names the order of the value's bytes on the wire: ABCD
 	// (big-endian), CDAB (words swapped), BADC (bytes swapped in each word)
-	// or DCBA (reversed).
+	// or DCBA (reversed). A string point uses AB (first character in the
+	// high byte of each register) or BA (in the low byte).
 	ByteOrder string `yaml:"byte_order"`
 	// Bit selects one bit (0 = least significant) of a 16-bit register.
 	Bit    *int     `yaml:"bit"`

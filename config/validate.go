@@ -195,6 +195,12 @@ func (v *validator) validateRTU(p string, r *RTU) {
 	v.oneOf(p+".parity", r.Parity, "none", "even", "odd")
 	v.oneOf(p+".data_bits", strconv.Itoa(r.DataBits), "7", "8")
 	v.oneOf(p+".stop_bits", strconv.Itoa(r.StopBits), "1", "2")
+	v.durationRange(p+".frame_gap", r.FrameGap, 0, time.Second)
+	v.durationRange(p+".turnaround", r.Turnaround, 0, time.Second)
+	v.oneOf(p+".rs485.mode", r.RS485.Mode, "auto", "off")
+	v.oneOf(p+".rs485.rts_on_send", r.RS485.RTSOnSend, "high", "low")
+	v.durationRange(p+".rs485.delay_before_send", r.RS485.DelayBeforeSend, 0, 100*time.Millisecond)
+	v.durationRange(p+".rs485.delay_after_send", r.RS485.DelayAfterSend, 0, 100*time.Millisecond)
 }
 
 func (v *validator) validateDevices() {
@@ -218,6 +224,9 @@ func (v *validator) validateDevices() {
 			v.intRange(p+".unit", d.Unit, 0, 255)
 		}
 		v.durationRange(p+".poll", d.Poll, 50*time.Millisecond, time.Hour)
+		if ok {
+			v.durationRange(p+".timeout", d.Timeout, 10*time.Millisecond, 10*time.Second)
+		}
 		// A lost detector must be reported within 100 s (GB/T 50493-2019).
 		v.durationRange(p+".comm_loss_after", d.CommLossAfter, time.Second, 100*time.Second)
 		v.intRange(p+".max_registers", d.MaxRegisters, 1, 125)

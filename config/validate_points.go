@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-var pointTypes = []string{"bool", "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64", "bcd16", "bcd32"}
+var pointTypes = []string{"bool", "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64", "bcd16", "bcd32", TextType}
 
 func (v *validator) validatePoints() {
 	seen := map[string]string{}
@@ -29,8 +29,12 @@ func (v *validator) validatePoints() {
 		}
 		v.checkRegister(p+".register", pt.Register)
 		v.validateType(p, pt)
-		v.validateCurrent(p, pt)
-		v.validateClamp(p, pt)
+		// validateType reports every number key on a string point.
+		isText := pt.Type == TextType
+		if !isText {
+			v.validateCurrent(p, pt)
+			v.validateClamp(p, pt)
+		}
 		if pt.Fault != nil {
 			v.checkRegister(p+".fault.register", pt.Fault.Register)
 			if pt.Fault.Mask == 0 {
@@ -41,8 +45,10 @@ func (v *validator) validatePoints() {
 			v.durationRange(p+".poll", pt.Poll, 50*time.Millisecond, time.Hour)
 		}
 		v.validateReport(p, pt.Report)
-		v.validateGas(p, pt)
-		v.validateLimits(p, pt.Limits)
+		if !isText {
+			v.validateGas(p, pt)
+			v.validateLimits(p, pt.Limits)
+		}
 		v.require(p+".platform.hazard_code", pt.Platform.HazardCode)
 		v.require(p+".platform.point_code", pt.Platform.PointCode)
 	}
@@ -51,6 +57,13 @@ func (v *validator) validatePoints() {
 func (v *validator) validateType(p string, pt *Point) {
 	if !v.oneOf(p+".type", pt.Type, pointTypes...) {
 		return
+	}
+	if pt.Type == TextType {
+		v.validateText(p, pt)
+		return
+	}
+	if pt.Length != nil {
+		v.add(p+".length", "%s: length applies only to type string; remove it", p+".length")
 	}
 	v.oneOf(p+".byte_order", pt.ByteOrder, "ABCD", "CDAB", "BADC", "DCBA")
 	bitTable := pt.Register.Table == string(Coils) || pt.Register.Table == string(DiscreteInputs)

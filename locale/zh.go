@@ -102,4 +102,9 @@ var zhCN = map[string]string{
 	"%s: raw_low and raw_high apply only to input counts; remove them or write input: counts": "%s: raw_low 和 raw_high 仅用于 input: counts; 请删除它们, 或写 input: counts",
 	"%s: raw_low and raw_high must differ for input counts (both are %v)":                     "%s: input 为 counts 时 raw_low 和 raw_high 必须不同 (两者都是 %v)",
 	"%s: current.input counts maps the raw register value; remove %s":                         "%s: current.input 为 counts 时按寄存器原始值换算; 请删除 %s",
+	// String points.
+	"%s is required for type string: the number of registers, two characters each, 1-64":                           "类型 string 必须填写 %s: 占用的寄存器数, 每个寄存器两个字符, 1-64",
+	"%s: length applies only to type string; remove it":                                                            "%s: length 仅用于类型 string; 请删除它",
+	"%s: a point of type string is text and never raises alarms; remove %s":                                        "%s: 类型 string 的点位是文本, 不会产生报警; 请删除 %s",
+	"%s: %s registers do not fit in one read of device %s (max_registers %s); raise max_registers or lower length": "%s: %s 个寄存器超出设备 %s 单次读取的上限 (max_registers %s); 请调大 max_registers 或减小 length",
 }

@@ -30,6 +30,9 @@ type stored struct {
 	State    string   `json:"st,omitempty"`
 	Lock     string   `json:"i,omitempty"`
 	HasValue bool     `json:"h,omitempty"`
+	// SampleText is a text point's reading. Records stored before text
+	// points existed lack the key and decode as before.
+	SampleText *string `json:"tx,omitempty"`
 }
 
 // EncodeSample returns a sample's stored form.
@@ -39,6 +42,8 @@ func EncodeSample(s Sample) []byte {
 	case s.Quality == Bad:
 	case s.IsBool:
 		st.Bool = &s.Bool
+	case s.IsText:
+		st.SampleText = &s.Text
 	default:
 		st.Value = &s.Value
 	}
@@ -83,9 +88,15 @@ func Decode(data []byte) (Decoded, error) {
 	t := time.Unix(0, st.Time)
 	switch st.Kind {
 	case "s":
+		if st.Bool != nil && st.SampleText != nil {
+			return Decoded{}, fmt.Errorf("decode record: sample %q has both a contact and a text reading", st.Point)
+		}
 		s := &Sample{Point: st.Point, Time: t, ClockSynced: st.Synced, Quality: st.Quality, Cause: st.Cause}
 		if st.Bool != nil {
 			s.IsBool, s.Bool = true, *st.Bool
+		}
+		if st.SampleText != nil {
+			s.IsText, s.Text = true, *st.SampleText
 		}
 		if st.Value != nil {
 			s.Value = *st.Value

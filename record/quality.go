@@ -42,4 +42,7 @@ const (
 	CauseStale       Cause = "stale"
 	CauseCommLost    Cause = "comm_lost"
 	CauseDeviceFault Cause = "device_fault"
+	// CauseInvalidText marks a text point whose registers hold a byte that
+	// is not printable ASCII before the trailing padding.
+	CauseInvalidText Cause = "invalid_text"
 )

@@ -11,12 +11,16 @@ type Sample struct {
 	// known to be synchronised.
 	ClockSynced bool
 	// Value is the reading in engineering units. It is meaningless when
-	// Quality is Bad or when IsBool is set.
+	// Quality is Bad or when IsBool or IsText is set.
 	Value float64
 	// IsBool marks contact points (coils, discrete inputs, register bits),
 	// whose reading is Bool.
 	IsBool bool
 	Bool   bool
+	// IsText marks text points (type string), whose reading is Text:
+	// printable ASCII without trailing padding. Text points never alarm.
+	IsText bool
+	Text   string
 	// Raw holds the registers the value was decoded from, for diagnostics.
 	Raw     []uint16
 	Quality Quality

@@ -27,6 +27,7 @@ type pointState struct {
 	stored  bool
 	value   float64
 	on      bool
+	text    string
 	quality record.Quality
 	cause   record.Cause
 	at      time.Time
@@ -58,7 +59,7 @@ func (f *Filter) Pass(s record.Sample) bool {
 	if st.stored && !st.changed(s) && s.Time.Sub(st.at) < st.rule.MaxInterval.D() {
 		return false
 	}
-	st.stored, st.value, st.on, st.quality, st.cause, st.at = true, s.Value, s.Bool, s.Quality, s.Cause, s.Time
+	st.stored, st.value, st.on, st.text, st.quality, st.cause, st.at = true, s.Value, s.Bool, s.Text, s.Quality, s.Cause, s.Time
 	return true
 }
 
@@ -72,6 +73,9 @@ func (st *pointState) changed(s record.Sample) bool {
 		return false
 	case s.IsBool:
 		return s.Bool != st.on
+	case s.IsText:
+		// Text has no deadband: any change is reported.
+		return s.Text != st.text
 	}
 	limit := st.rule.Deadband
 	if st.rule.DeadbandPercent > 0 {

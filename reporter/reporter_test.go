@@ -16,6 +16,10 @@ func good(v float64, sec float64) record.Sample {
 	return record.Sample{Point: "p", Value: v, Quality: record.Good, Time: at(sec)}
 }
 
+func text(s string, sec float64) record.Sample {
+	return record.Sample{Point: "p", IsText: true, Text: s, Quality: record.Good, Time: at(sec)}
+}
+
 func filterFor(rule *config.Report, current *config.Current) *Filter {
 	return New(&config.Config{Points: []config.Point{{ID: "p", Report: rule, Current: current}, {ID: "plain"}}})
 }
@@ -44,6 +48,16 @@ func TestReportByException(t *testing.T) {
 		{"contact change", abs, nil, []record.Sample{{Point: "p", IsBool: true, Quality: record.Good, Time: at(0)},
 			{Point: "p", IsBool: true, Quality: record.Good, Time: at(1)}, {Point: "p", IsBool: true, Bool: true, Quality: record.Good, Time: at(2)}},
 			[]bool{true, false, true}},
+		// Text is stored when it changes, at max_interval, or when its
+		// quality changes; a rule's deadband cannot apply to it.
+		{"text change", abs, nil, []record.Sample{text("V2.1.7", 0), text("V2.1.7", 1), text("V2.1.8", 2), text("V2.1.8", 3), text("", 4)},
+			[]bool{true, false, true, false, true}},
+		{"text max interval", abs, nil, []record.Sample{text("V2.1.7", 0), text("V2.1.7", 59), text("V2.1.7", 60)},
+			[]bool{true, false, true}},
+		{"text quality change", abs, nil, []record.Sample{text("V2.1.7", 0),
+			{Point: "p", IsText: true, Quality: record.Bad, Cause: record.CauseInvalidText, Time: at(1)},
+			{Point: "p", IsText: true, Quality: record.Bad, Cause: record.CauseInvalidText, Time: at(2)}, text("V2.1.7", 3)},
+			[]bool{true, true, false, true}},
 	}
 	for _, tt := range tests {
 		f := filterFor(tt.rule, tt.current)

@@ -123,6 +123,8 @@ func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessag
 		case s.Quality == record.Bad:
 		case s.IsBool:
 			out.Value, out.Unit = s.Bool, ""
+		case s.IsText:
+			out.Value, out.Unit = s.Text, ""
 		default:
 			out.Value = s.Value
 		}

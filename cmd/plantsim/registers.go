@@ -10,6 +10,15 @@ const (
 	statusOverRange   uint16 = 1 << 3
 )
 
+// The combustible gas detectors (RTU units 1..4) report their firmware
+// version as ASCII in holding registers 100..103, two characters per
+// register with the first in the high byte, padded with NUL bytes.
+const (
+	detectorFirmware          = "V2.1.7"
+	detectorFirmwareAddress   = 100
+	detectorFirmwareRegisters = 4
+)
+
 // aiChannels is the channel count of the AI-401 input module.
 const aiChannels = 8
 
@@ -43,6 +52,19 @@ func pressureToMicroamps(mpa float64) int16 {
 	return int16(roundClamp(4000+mpa/pressureSpanMPa*16000, math.MinInt16, math.MaxInt16))
 }
 
+// encodeASCII packs text into registers, two characters per register with
+// the first in the high byte, and pads the rest with NUL bytes. Text
+// longer than the registers hold is cut off.
+func encodeASCII(text string, registers int) []uint16 {
+	bytes := make([]byte, 2*registers)
+	copy(bytes, text)
+	out := make([]uint16, registers)
+	for i := range out {
+		out[i] = uint16(bytes[2*i])<<8 | uint16(bytes[2*i+1])
+	}
+	return out
+}
+
 // gasRegisters returns input registers 0..1 of a gas detector. A detector
 // with a loop fault reads 0 in its concentration register.
 func gasRegisters(d detectorReading, encoded uint16) []uint16 {
@@ -58,7 +80,11 @@ func rtuImage(r *readings, unit byte) (registerImage, bool) {
 	switch {
 	case unit >= 1 && unit <= 4:
 		gas := r.gas[unit-1]
-		return registerImage{input: gasRegisters(gas, encodeTenthsInt16(gas.conc))}, true
+		return registerImage{
+			input:        gasRegisters(gas, encodeTenthsInt16(gas.conc)),
+			holding:      encodeASCII(detectorFirmware, detectorFirmwareRegisters),
+			holdingStart: detectorFirmwareAddress,
+		}, true
 	case unit == 5:
 		return registerImage{input: gasRegisters(r.h2s, encodeTenthsUint16(r.h2s.conc))}, true
 	default:

@@ -91,6 +91,47 @@ func TestGasRegistersLoopFaultReadsZero(t *testing.T) {
 	}
 }
 
+func TestEncodeASCII(t *testing.T) {
+	tests := []struct {
+		text      string
+		registers int
+		want      []uint16
+	}{
+		{"V2.1.7", 4, []uint16{0x5632, 0x2E31, 0x2E37, 0x0000}},
+		{"SN123", 3, []uint16{0x534E, 0x3132, 0x3300}},
+		{"", 1, []uint16{0x0000}},
+		{"ABCDE", 2, []uint16{0x4142, 0x4344}},
+	}
+	for _, tt := range tests {
+		if got := encodeASCII(tt.text, tt.registers); !slices.Equal(got, tt.want) {
+			t.Errorf("encodeASCII(%q, %d) = %04X, want %04X", tt.text, tt.registers, got, tt.want)
+		}
+	}
+}
+
+func TestDetectorFirmwareRegisters(t *testing.T) {
+	dev, ok := newTestPlant(t, "normal").device(rtuBus, 1)
+	if !ok {
+		t.Fatal("RTU unit 1 missing")
+	}
+	regs, err := dev.readRegisters(holdingRegisterTable, 100, 4)
+	if err != nil {
+		t.Fatalf("holding 100..103: %v", err)
+	}
+	if want := []uint16{0x5632, 0x2E31, 0x2E37, 0x0000}; !slices.Equal(regs, want) {
+		t.Errorf("holding 100..103 = %04X, want %04X (V2.1.7)", regs, want)
+	}
+	for _, bad := range []struct{ addr, count uint16 }{{0, 1}, {99, 2}, {103, 2}} {
+		if _, err := dev.readRegisters(holdingRegisterTable, bad.addr, bad.count); err != exIllegalDataAddress {
+			t.Errorf("holding %d+%d: error %v, want exception 02", bad.addr, bad.count, err)
+		}
+	}
+	r := newTestPlant(t, "normal").snapshot()
+	if image, _ := rtuImage(&r, 5); len(image.holding) != 0 {
+		t.Errorf("AT-201 holding registers = %04X, want none: only the combustible detectors have a firmware string", image.holding)
+	}
+}
+
 func TestRegisterMapNormal(t *testing.T) {
 	r := newTestPlant(t, "normal").snapshot()
 

@@ -83,8 +83,14 @@ func (r *receiver) handle(topicName string, meta mqttMeta, payload []byte) {
 	}
 
 	for _, rec := range message.records {
-		if gateway.addRecord(rec) && rec.kind == "event" && slices.Contains(notableEvents, rec.event) {
+		if !gateway.addRecord(rec) {
+			continue
+		}
+		switch {
+		case rec.kind == "event" && slices.Contains(notableEvents, rec.event):
 			r.print(eventLine(r.text, t.gatewayID, rec))
+		case gateway.textChanged(rec):
+			r.print(textLine(r.text, t.gatewayID, rec))
 		}
 	}
 }

@@ -71,6 +71,34 @@ func TestReceiverCountsAndPrintsAlarm(t *testing.T) {
 	}
 }
 
+func TestReceiverPrintsTextWhenItChanges(t *testing.T) {
+	recv, out, _ := newTestReceiver(langEnglish)
+	telemetry := testTopic(topicTelemetry).name
+	text := func(seq int, value any) []byte {
+		return withSample(both(set("seq", seq), set("point_id", "GT-101.firmware"), set("value", value), set("unit", "")))
+	}
+
+	recv.handle(telemetry, qos1, text(1, "V2.1.7"))
+	recv.handle(telemetry, qos1, text(2, "V2.1.7")) // unchanged: no line
+	recv.handle(telemetry, qos1, text(1, "V2.1.7")) // duplicate: no line
+	recv.handle(telemetry, qos1, text(3, "V2.1.8"))
+	recv.handle(telemetry, qos1, withSample(set("seq", 4))) // a number: no line
+
+	lines := out.take()
+	want := []string{
+		`[platform] gw-demo-01 TEXT GT-101.firmware "V2.1.7" at 2026-12-04T20:15:02.981+08:00 seq 1`,
+		`[platform] gw-demo-01 TEXT GT-101.firmware "V2.1.8" at 2026-12-04T20:15:02.981+08:00 seq 3`,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("lines = %q, want %q", lines, want)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d = %q, want %q", i, lines[i], want[i])
+		}
+	}
+}
+
 func TestReceiverRateLimitsInvalidLines(t *testing.T) {
 	recv, out, now := newTestReceiver(langEnglish)
 	telemetry := testTopic(topicTelemetry).name

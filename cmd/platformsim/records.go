@@ -16,7 +16,8 @@ type record struct {
 	device     string
 	output     string
 	level      string
-	value      string // JSON text of value: a number as sent, "true", "false", "null", or "" when absent
+	value      string // JSON text of value: a number as sent, "true", "false", a quoted string, "null", or "" when absent
+	isText     bool   // a sample whose value is a string: a text point's reading
 	ts         string
 	historical bool
 }
@@ -28,7 +29,7 @@ var (
 		"output", "level", "value", "source", "ts", "clock_synced", "historical", "text"}
 
 	qualities    = []string{"good", "uncertain", "bad"}
-	causes       = []string{"timeout", "exception", "crc", "sentinel", "loop_fault", "under_range", "over_range", "stale", "comm_lost", "device_fault"}
+	causes       = []string{"timeout", "exception", "crc", "sentinel", "loop_fault", "under_range", "over_range", "stale", "comm_lost", "device_fault", "invalid_text"}
 	eventTypes   = []string{"alarm_raised", "alarm_cleared", "alarm_reset", "alarm_silenced", "fault_raised", "fault_cleared", "comm_lost", "comm_restored", "write_unconfirmed", "trip", "trip_reset", "output_changed", "gateway_started", "gateway_stopped"}
 	alarmLevels  = []string{"al1", "al2", "h", "hh", "l", "ll"}
 	eventSources = []string{"auto", "local_button", "local_ui", "remote"}
@@ -128,10 +129,11 @@ func validateSample(rec object) (record, *validationError) {
 		return record{}, invalidf(rec.fieldPath("value"), "missing required field")
 	}
 	_, isBool := raw.(bool)
+	_, out.isText = raw.(string)
 	switch raw.(type) {
-	case nil, json.Number, bool:
+	case nil, json.Number, bool, string:
 	default:
-		return record{}, invalidf(rec.fieldPath("value"), "must be a number, boolean or null")
+		return record{}, invalidf(rec.fieldPath("value"), "must be a number, boolean, string or null")
 	}
 	if quality == "bad" && raw != nil {
 		return record{}, invalidf(rec.fieldPath("value"), "must be null when quality is bad")
@@ -149,6 +151,9 @@ func validateSample(rec object) (record, *validationError) {
 	}
 	if isBool && unit != "" {
 		return record{}, invalidf(rec.fieldPath("unit"), "must be empty for a contact (boolean value), got %s", strconv.Quote(unit))
+	}
+	if out.isText && unit != "" {
+		return record{}, invalidf(rec.fieldPath("unit"), "must be empty for text (a string value), got %s", strconv.Quote(unit))
 	}
 	return out, nil
 }
@@ -273,6 +278,8 @@ func valueText(raw any) string {
 		return value.String()
 	case bool:
 		return strconv.FormatBool(value)
+	case string:
+		return strconv.Quote(value)
 	}
 	return ""
 }

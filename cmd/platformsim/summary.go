@@ -94,6 +94,17 @@ func eventLine(l *localizer, gatewayID string, rec record) string {
 	return strings.Join(parts, " ")
 }
 
+// textLine formats the line printed when a text point's value arrives for
+// the first time or changes, such as a device's firmware version.
+func textLine(l *localizer, gatewayID string, rec record) string {
+	parts := []string{l.text("[platform]"), displayID(gatewayID), l.text("TEXT"), rec.pointID, rec.value,
+		l.text("at %s", rec.ts), l.text("seq %s", itoa(rec.seq))}
+	if rec.historical {
+		parts = append(parts, l.text("(historical)"))
+	}
+	return strings.Join(parts, " ")
+}
+
 func eventLabel(l *localizer, event string) string {
 	switch event {
 	case "alarm_raised":

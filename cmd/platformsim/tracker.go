@@ -99,6 +99,10 @@ type gatewayStats struct {
 	historical int64
 	duplicates int64
 
+	// texts is the last text received per point, as JSON text, so a
+	// text point is printed only when it changes.
+	texts map[string]string
+
 	status      string // "online", "offline" or "" before the first status message
 	statusTS    string
 	lastInvalid string // English text of the latest validation error
@@ -129,5 +133,21 @@ func (g *gatewayStats) addRecord(rec record) bool {
 	case "fault_raised":
 		g.faults++
 	}
+	return true
+}
+
+// textChanged reports whether rec is a text sample whose value differs
+// from the last text received for its point, and remembers the value.
+func (g *gatewayStats) textChanged(rec record) bool {
+	if rec.kind != "sample" || !rec.isText {
+		return false
+	}
+	if last, seen := g.texts[rec.pointID]; seen && last == rec.value {
+		return false
+	}
+	if g.texts == nil {
+		g.texts = map[string]string{}
+	}
+	g.texts[rec.pointID] = rec.value
 	return true
 }

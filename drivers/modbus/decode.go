@@ -22,6 +22,8 @@ type Decoder struct {
 	Current   *config.Current
 	Clamp     *config.Clamp
 	FaultMask uint16
+	// Length is the number of registers of a string point.
+	Length uint16
 }
 
 // NewDecoder builds the decoder for a validated config point. It panics on
@@ -37,6 +39,9 @@ func NewDecoder(p config.Point) Decoder {
 	if p.Fault != nil {
 		d.FaultMask = p.Fault.Mask
 	}
+	if p.Length != nil {
+		d.Length = uint16(*p.Length)
+	}
 	d.Sentinels = parseSentinels(p.Type, p.Sentinels)
 	return d
 }
@@ -48,6 +53,8 @@ func (d Decoder) Registers() uint16 {
 		return 2
 	case "int64", "uint64", "float64":
 		return 4
+	case config.TextType:
+		return d.Length
 	}
 	return 1
 }
@@ -57,6 +64,8 @@ type Reading struct {
 	Value   float64
 	IsBool  bool
 	Bool    bool
+	IsText  bool
+	Text    string
 	Quality record.Quality
 	Cause   record.Cause
 }
@@ -68,7 +77,8 @@ func (d Decoder) DecodeBit(on bool) Reading {
 
 // DecodeRegisters decodes regs, which hold exactly Registers() words as
 // read from the device. status is the device's status register when the
-// point has a fault mask. It does not allocate unless it returns an error.
+// point has a fault mask. It does not allocate unless it returns an error
+// or decodes a string point.
 func (d Decoder) DecodeRegisters(regs []uint16, status uint16) (Reading, error) {
 	if len(regs) != int(d.Registers()) {
 		return Reading{Quality: record.Bad, Cause: record.CauseException},
@@ -76,6 +86,9 @@ func (d Decoder) DecodeRegisters(regs []uint16, status uint16) (Reading, error) 
 	}
 	if d.FaultMask != 0 && status&d.FaultMask != 0 {
 		return Reading{Quality: record.Bad, Cause: record.CauseDeviceFault}, nil
+	}
+	if d.Type == config.TextType {
+		return d.decodeText(regs), nil
 	}
 	if d.Bit >= 0 {
 		return Reading{IsBool: true, Bool: regs[0]>>d.Bit&1 == 1, Quality: record.Good}, nil

@@ -31,6 +31,13 @@ const (
 	DCBA ByteOrder = "DCBA"
 )
 
+// Byte orders of a string point, inside each register: AB puts the first
+// character in the high byte, BA in the low byte.
+const (
+	AB ByteOrder = "AB"
+	BA ByteOrder = "BA"
+)
+
 // lowRegisterFirst reports whether the least significant register comes
 // first.
 func (o ByteOrder) lowRegisterFirst() bool { return o == CDAB || o == DCBA }

@@ -59,3 +59,22 @@ func TestPlanIncludesStatusRegister(t *testing.T) {
 		t.Fatalf("blocks = %+v, want one read of 2 registers with value and status", blocks)
 	}
 }
+
+func TestPlanCountsStringLength(t *testing.T) {
+	firmware := point("fw", "holding", 100, config.TextType)
+	length := 4
+	firmware.Length = &length
+	points := []config.Point{point("level", "holding", 96, "float32"), firmware, point("after", "holding", 104, "int16")}
+	blocks, err := PlanDevice(points, 125, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) != 1 || blocks[0].String() != "holding 96+9" {
+		t.Fatalf("blocks = %v, want one read holding 96+9", blocks)
+	}
+	for _, f := range blocks[0].Fields {
+		if f.Point == "fw" && f.Count != 4 {
+			t.Errorf("string field count = %d, want 4 registers", f.Count)
+		}
+	}
+}

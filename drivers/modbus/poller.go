@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/drivers/modbus/wire"
 	"github.com/plantgw/plantgw/record"
 )
 
@@ -34,7 +36,18 @@ type Poller struct {
 	sink    Sink
 	clock   Clock
 	writes  chan Write
+	log     *slog.Logger
+	// reported is the line counters as last logged.
+	reported   wire.Counts
+	reportedAt time.Time
 }
+
+// lineReportInterval is how often at most the poller logs the line's
+// fault counters, and only when they changed.
+const lineReportInterval = time.Minute
+
+// counter is a Conn that counts its traffic; the gateway's Conns do.
+type counter interface{ Stats() wire.Counts }
 
 // link is the communication state of one physical device, shared by its
 // poll groups, so a device is reported lost and restored once.
@@ -62,7 +75,8 @@ type device struct {
 // NewPoller plans the reads of every device of cfg on bus, one poll group
 // per distinct period among its points.
 func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock Clock) (*Poller, error) {
-	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock, writes: make(chan Write, writeQueueSize)}
+	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock, writes: make(chan Write, writeQueueSize),
+		log: slog.New(slog.DiscardHandler)}
 	for _, dc := range cfg.Devices {
 		if dc.Bus != bus.Name {
 			continue
@@ -88,6 +102,7 @@ func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock C
 // Run polls until ctx ends, then closes the connection.
 func (p *Poller) Run(ctx context.Context) error {
 	start, _ := p.clock()
+	p.reportedAt = start
 	for i, d := range p.devices {
 		d.link.lastGood = start
 		for _, pt := range d.points {
@@ -113,8 +128,39 @@ func (p *Poller) Run(ctx context.Context) error {
 		}
 		p.pollDevice(ctx, d)
 		p.schedule(d)
+		p.reportLine(now, false)
 	}
+	now, _ := p.clock()
+	p.reportLine(now, true)
 	return nil
+}
+
+// SetLogger sets where the poller logs the line's fault counters.
+func (p *Poller) SetLogger(log *slog.Logger) { p.log = log }
+
+// LineCounts returns the bus's traffic and fault counters; any goroutine
+// may call it. It is the zero Counts for a Conn that does not count.
+func (p *Poller) LineCounts() wire.Counts {
+	if c, ok := p.conn.(counter); ok {
+		return c.Stats()
+	}
+	return wire.Counts{}
+}
+
+// reportLine logs the line counters when their faults changed, at most
+// once per lineReportInterval, or at once when final is set.
+func (p *Poller) reportLine(now time.Time, final bool) {
+	if !final && now.Sub(p.reportedAt) < lineReportInterval {
+		return
+	}
+	c := p.LineCounts()
+	if c.Faults() == p.reported.Faults() && !final {
+		return
+	}
+	p.reported, p.reportedAt = c, now
+	p.log.Info("line counters", "bus", p.bus.Name, "requests", c.Requests, "replies", c.Replies,
+		"exceptions", c.Exceptions, "timeouts", c.Timeouts, "crc_errors", c.Damaged, "stray_bytes", c.StrayBytes,
+		"late_replies", c.Late, "stale_replies", c.Stale, "reconnects", c.Reconnects)
 }
 
 func (p *Poller) nextDue() *device {
@@ -274,13 +320,13 @@ func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, sync
 	for _, pt := range d.points {
 		d.sampled[pt.ID] = now
 		p.sink.Sample(record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool",
-			Quality: record.Bad, Cause: record.CauseCommLost})
+			IsText: pt.Type == config.TextType, Quality: record.Bad, Cause: record.CauseCommLost})
 	}
 }
 
 func (p *Poller) emitSamples(d *device, res *pollResult, now time.Time, synced bool) {
 	for _, pt := range d.points {
-		s := record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool"}
+		s := record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool", IsText: pt.Type == config.TextType}
 		if res.busy[pt.ID] {
 			// A busy reply carries no reading: try again next poll, unless
 			// the point has gone without one for too long.
@@ -298,7 +344,7 @@ func (p *Poller) emitSamples(d *device, res *pollResult, now time.Time, synced b
 		if err != nil || res.exception[pt.ID] {
 			s.Quality, s.Cause = record.Bad, record.CauseException
 		} else {
-			s.Value, s.Bool, s.Quality, s.Cause = r.Value, r.Bool, r.Quality, r.Cause
+			s.Value, s.Bool, s.Text, s.Quality, s.Cause = r.Value, r.Bool, r.Text, r.Quality, r.Cause
 		}
 		if raw, ok := res.regs[Field{Point: pt.ID, Address: mustWire(pt.Register), Count: dec.Registers()}]; ok {
 			s.Raw = append([]uint16(nil), raw...)

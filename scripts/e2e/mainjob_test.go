@@ -81,7 +81,8 @@ func checkDecodedValues(t *testing.T, sub *testenv.Subscriber, simulated map[str
 				first[r.PointID] = r
 			}
 		}
-		return len(first) >= len(resolution)+4
+		// The numeric points, four valve contacts and GT-101's firmware.
+		return len(first) >= len(resolution)+5
 	})
 	for point, tol := range resolution {
 		want, ok := simulated[point].(float64)
@@ -100,6 +101,11 @@ func checkDecodedValues(t *testing.T, sub *testenv.Subscriber, simulated map[str
 		if !ok || got != want {
 			t.Errorf("%s: decoded %s, simulated %v", point, first[point].Value, want)
 		}
+	}
+	// GT-101's firmware version crosses the RTU line as a 4-register string.
+	var firmware string
+	if err := json.Unmarshal(first["GT-101.firmware"].Value, &firmware); err != nil || firmware != "V2.1.7" {
+		t.Errorf("GT-101.firmware: received %s, want the string \"V2.1.7\" that plantsim serves", first["GT-101.firmware"].Value)
 	}
 }
 
