@@ -180,7 +180,7 @@ func (g *Gateway) stopStore(done *sync.WaitGroup, cancel context.CancelFunc) {
 func (g *Gateway) buildPollers() ([]*modbus.Poller, error) {
 	var out []*modbus.Poller
 	for _, bus := range g.cfg.Buses {
-		conn, err := modbus.Dial(bus)
+		conn, err := modbus.Dial(bus, g.cfg.Devices, g.log)
 		if err != nil {
 			return nil, err
 		}
@@ -188,6 +188,7 @@ func (g *Gateway) buildPollers() ([]*modbus.Poller, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bus %s: %w", bus.Name, err)
 		}
+		p.SetLogger(g.log)
 		out = append(out, p)
 	}
 	return out, nil

@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log"
+	"log/slog"
 	"time"
 
-	mb "github.com/simonvetter/modbus"
-
 	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/drivers/modbus/wire"
 )
 
 // Conn is one open Modbus line, RTU or TCP. Only the goroutine that owns
-// the bus may call it: the unit id is connection state.
+// the bus may call it.
 type Conn interface {
 	// ReadRegisters reads count 16-bit registers of the input or holding
 	// table.
@@ -28,142 +26,93 @@ type Conn interface {
 	Close() error
 }
 
-// libConn is a Conn over github.com/simonvetter/modbus v1.6.4.
-type libConn struct {
-	bus    config.Bus
-	client *mb.ModbusClient
-	open   bool
+// wireConn is a Conn over the gateway's own transports in package wire.
+type wireConn struct {
+	bus      config.Bus
+	tr       transport
+	timeouts map[uint8]time.Duration
 }
 
-var _ Conn = (*libConn)(nil)
+// transport is wire.RTU or wire.TCP.
+type transport interface {
+	Do(ctx context.Context, req wire.Request, timeout time.Duration) (wire.Reply, error)
+	Stats() *wire.Stats
+	Close() error
+}
 
-// Dial prepares a connection for bus. The port or socket opens on first use
-// and reopens after errors, so a device that is absent at start-up is
-// picked up when it appears.
-func Dial(bus config.Bus) (Conn, error) {
-	cc := &mb.ClientConfiguration{
-		Timeout: bus.Timeout.D(),
-		// The library logs to stdout by default; drivers return errors
-		// instead of logging them.
-		Logger: log.New(io.Discard, "", 0),
+var _ Conn = (*wireConn)(nil)
+
+// Dial prepares a connection for bus, with the response timeout of each of
+// its devices. The port or socket opens on first use and reopens after
+// errors, so a device that is absent at start-up is picked up when it
+// appears. log receives the one warning when a UART refuses RS-485 mode.
+func Dial(bus config.Bus, devices []config.Device, log *slog.Logger) (Conn, error) {
+	c := &wireConn{bus: bus, timeouts: map[uint8]time.Duration{}}
+	for _, d := range devices {
+		if d.Bus == bus.Name && d.Timeout > 0 {
+			c.timeouts[uint8(d.Unit)] = d.Timeout.D()
+		}
 	}
 	switch {
 	case bus.RTU != nil:
-		cc.URL = "rtu://" + bus.RTU.Port
-		cc.Speed = uint(bus.RTU.Baud)
-		cc.DataBits = uint(bus.RTU.DataBits)
-		cc.StopBits = uint(bus.RTU.StopBits)
-		cc.Parity = map[string]uint{"none": mb.PARITY_NONE, "even": mb.PARITY_EVEN, "odd": mb.PARITY_ODD}[bus.RTU.Parity]
+		c.tr = wire.NewRTU(rtuOptions(bus, log))
 	case bus.TCP != nil:
-		cc.URL = "tcp://" + bus.TCP.Address
+		c.tr = wire.NewTCP(bus.TCP.Address)
 	default:
 		return nil, fmt.Errorf("bus %s: neither rtu nor tcp is set", bus.Name)
 	}
-	client, err := mb.NewClient(cc)
+	return c, nil
+}
+
+func (c *wireConn) do(ctx context.Context, req wire.Request) (wire.Reply, error) {
+	timeout, ok := c.timeouts[req.Unit]
+	if !ok {
+		timeout = c.bus.Timeout.D()
+	}
+	reply, err := c.tr.Do(ctx, req, timeout)
 	if err != nil {
-		return nil, fmt.Errorf("bus %s: %w", bus.Name, err)
+		return reply, classify(err)
 	}
-	return &libConn{bus: bus, client: client}, nil
+	return reply, nil
 }
 
-func (c *libConn) ensureOpen() error {
-	if c.open {
-		return nil
-	}
-	if err := c.client.Open(); err != nil {
-		return &CommError{Cause: CommIO, Err: fmt.Errorf("open %s: %w", c.bus.Name, err)}
-	}
-	c.open = true
-	return nil
-}
-
-func (c *libConn) ReadRegisters(ctx context.Context, unit uint8, table config.Table, addr, count uint16) ([]uint16, error) {
-	if err := c.ensureOpen(); err != nil {
-		return nil, err
-	}
-	regType := mb.HOLDING_REGISTER
+func (c *wireConn) ReadRegisters(ctx context.Context, unit uint8, table config.Table, addr, count uint16) ([]uint16, error) {
+	fn := wire.FuncReadHolding
 	if table == config.InputRegisters {
-		regType = mb.INPUT_REGISTER
+		fn = wire.FuncReadInput
 	}
-	if err := c.client.SetUnitId(unit); err != nil {
-		return nil, fmt.Errorf("set unit %d: %w", unit, err)
-	}
-	regs, err := c.client.ReadRegisters(addr, count, regType)
-	if err != nil {
-		return nil, c.fail(ctx, err)
-	}
-	return regs, nil
+	r, err := c.do(ctx, wire.Request{Unit: unit, Function: fn, Addr: addr, Count: count})
+	return r.Registers, err
 }
 
-func (c *libConn) ReadBits(ctx context.Context, unit uint8, table config.Table, addr, count uint16) ([]bool, error) {
-	if err := c.ensureOpen(); err != nil {
-		return nil, err
-	}
-	if err := c.client.SetUnitId(unit); err != nil {
-		return nil, fmt.Errorf("set unit %d: %w", unit, err)
-	}
-	var bits []bool
-	var err error
+func (c *wireConn) ReadBits(ctx context.Context, unit uint8, table config.Table, addr, count uint16) ([]bool, error) {
+	fn := wire.FuncReadDiscreteInputs
 	if table == config.Coils {
-		bits, err = c.client.ReadCoils(addr, count)
-	} else {
-		bits, err = c.client.ReadDiscreteInputs(addr, count)
+		fn = wire.FuncReadCoils
 	}
-	if err != nil {
-		return nil, c.fail(ctx, err)
-	}
-	return bits, nil
+	r, err := c.do(ctx, wire.Request{Unit: unit, Function: fn, Addr: addr, Count: count})
+	return r.Bits, err
 }
 
-// fail classifies a request error and recovers the line. After a timeout
-// on RTU it waits out one more timeout and reopens the port: simonvetter
-// v1.6.4 would otherwise take a late reply as the reply to the next
-// request. A TCP connection is reopened after any error but an exception.
-func (c *libConn) fail(ctx context.Context, err error) error {
-	ce := classify(err)
-	if ce.Cause == CommException {
-		return ce
+func (c *wireConn) WriteCoil(ctx context.Context, unit uint8, addr uint16, on bool) error {
+	req := wire.Request{Unit: unit, Function: wire.FuncWriteCoil, Addr: addr}
+	if on {
+		req.Value = 0xFF00
 	}
-	if c.bus.RTU != nil && ce.Cause == CommTimeout {
-		sleep(ctx, c.bus.Timeout.D())
-	}
-	c.client.Close()
-	c.open = false
-	return ce
+	_, err := c.do(ctx, req)
+	return err
 }
 
-func (c *libConn) WriteCoil(ctx context.Context, unit uint8, addr uint16, on bool) error {
-	if err := c.ensureOpen(); err != nil {
-		return err
-	}
-	if err := c.client.SetUnitId(unit); err != nil {
-		return fmt.Errorf("set unit %d: %w", unit, err)
-	}
-	if err := c.client.WriteCoil(addr, on); err != nil {
-		return c.fail(ctx, err)
-	}
-	return nil
+func (c *wireConn) WriteRegister(ctx context.Context, unit uint8, addr, value uint16) error {
+	_, err := c.do(ctx, wire.Request{Unit: unit, Function: wire.FuncWriteRegister, Addr: addr, Value: value})
+	return err
 }
 
-func (c *libConn) WriteRegister(ctx context.Context, unit uint8, addr, value uint16) error {
-	if err := c.ensureOpen(); err != nil {
-		return err
-	}
-	if err := c.client.SetUnitId(unit); err != nil {
-		return fmt.Errorf("set unit %d: %w", unit, err)
-	}
-	if err := c.client.WriteRegister(addr, value); err != nil {
-		return c.fail(ctx, err)
-	}
-	return nil
-}
+// Stats returns the line's traffic and fault counters.
+func (c *wireConn) Stats() wire.Counts { return c.tr.Stats().Snapshot() }
 
-func (c *libConn) Close() error {
-	if !c.open {
-		return nil
-	}
-	c.open = false
-	if err := c.client.Close(); err != nil {
+func (c *wireConn) Close() error {
+	if err := c.tr.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", c.bus.Name, err)
 	}
 	return nil
@@ -210,28 +159,22 @@ func (e *CommError) Unwrap() error { return e.Err }
 // exceptionBusy is Modbus exception 06, server device busy.
 const exceptionBusy = 0x06
 
-var exceptionCodes = map[error]byte{
-	mb.ErrIllegalFunction: 0x01, mb.ErrIllegalDataAddress: 0x02, mb.ErrIllegalDataValue: 0x03,
-	mb.ErrServerDeviceFailure: 0x04, mb.ErrAcknowledge: 0x05, mb.ErrServerDeviceBusy: 0x06,
-	mb.ErrMemoryParityError: 0x08, mb.ErrGWPathUnavailable: 0x0A, mb.ErrGWTargetFailedToRespond: 0x0B,
-}
-
+// classify turns a transport error into a CommError.
 func classify(err error) *CommError {
-	for known, code := range exceptionCodes {
-		if errors.Is(err, known) {
-			// 0A/0B come from a TCP-to-RTU gateway whose target did not
-			// reply, so the device itself is silent.
-			if code == 0x0A || code == 0x0B {
-				return &CommError{Cause: CommTimeout, Code: code, Err: err}
-			}
-			return &CommError{Cause: CommException, Code: code, Err: err}
-		}
-	}
+	var ex *wire.Exception
 	switch {
-	case errors.Is(err, mb.ErrRequestTimedOut):
+	case errors.As(err, &ex):
+		// 0A/0B come from a TCP-to-RTU gateway whose target did not
+		// reply, so the device itself is silent.
+		if ex.Code == 0x0A || ex.Code == 0x0B {
+			return &CommError{Cause: CommTimeout, Code: ex.Code, Err: err}
+		}
+		return &CommError{Cause: CommException, Code: ex.Code, Err: err}
+	case errors.Is(err, wire.ErrShortReply):
+		return &CommError{Cause: CommException, Partial: true, Err: err}
+	case errors.Is(err, wire.ErrTimeout):
 		return &CommError{Cause: CommTimeout, Err: err}
-	case errors.Is(err, mb.ErrBadCRC), errors.Is(err, mb.ErrShortFrame), errors.Is(err, mb.ErrProtocolError),
-		errors.Is(err, mb.ErrBadUnitId), errors.Is(err, mb.ErrBadTransactionId):
+	case errors.Is(err, wire.ErrDamaged), errors.Is(err, wire.ErrMalformed):
 		return &CommError{Cause: CommCRC, Err: err}
 	}
 	return &CommError{Cause: CommIO, Err: err}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"sync"
 	"testing"
@@ -56,6 +57,10 @@ func (s *testSlave) HandleHoldingRegisters(r *mb.HoldingRegistersRequest) ([]uin
 }
 
 func (s *testSlave) HandleInputRegisters(r *mb.InputRegistersRequest) ([]uint16, error) {
+	// Unit 9 is a slow device: it takes 150 ms to reply.
+	if r.UnitId == 9 {
+		time.Sleep(150 * time.Millisecond)
+	}
 	if uint32(r.Addr)+uint32(r.Quantity) > 10 {
 		return nil, mb.ErrIllegalDataAddress
 	}
@@ -87,7 +92,7 @@ func startTestSlave(t *testing.T) string {
 
 func TestTCPConnReadsAndExceptions(t *testing.T) {
 	addr := startTestSlave(t)
-	conn, err := Dial(config.Bus{Name: "tcp-test", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(time.Second)})
+	conn, err := Dial(config.Bus{Name: "tcp-test", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(time.Second)}, nil, slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +126,7 @@ func TestTCPConnRefusedIsIOError(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	conn, err := Dial(config.Bus{Name: "dead", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(200 * time.Millisecond)})
+	conn, err := Dial(config.Bus{Name: "dead", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(200 * time.Millisecond)}, nil, slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,5 +134,32 @@ func TestTCPConnRefusedIsIOError(t *testing.T) {
 	var ce *CommError
 	if !errors.As(err, &ce) || ce.Cause != CommIO {
 		t.Errorf("read from closed port: %v, want an I/O CommError", err)
+	}
+}
+
+// The bus timeout is too short for the slow unit 9; its own device
+// timeout lets it answer, and the fast unit keeps the short one.
+func TestDeviceTimeoutOverridesBusTimeout(t *testing.T) {
+	addr := startTestSlave(t)
+	bus := config.Bus{Name: "tcp-test", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(50 * time.Millisecond)}
+	devices := []config.Device{{Name: "slow", Bus: "tcp-test", Unit: 9, Timeout: config.Duration(time.Second)}}
+	conn, err := Dial(bus, devices, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ReadRegisters(context.Background(), 9, config.InputRegisters, 0, 1); err != nil {
+		t.Errorf("slow unit with its own 1 s timeout: %v", err)
+	}
+	bus.Timeout = config.Duration(50 * time.Millisecond)
+	short, err := Dial(bus, nil, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer short.Close()
+	_, err = short.ReadRegisters(context.Background(), 9, config.InputRegisters, 0, 1)
+	var ce *CommError
+	if !errors.As(err, &ce) || ce.Cause != CommTimeout {
+		t.Errorf("slow unit with the 50 ms bus timeout: %v, want a timeout", err)
 	}
 }

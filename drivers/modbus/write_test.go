@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func TestWriteQueueIsBounded(t *testing.T) {
 
 func TestWriteOverTCP(t *testing.T) {
 	addr := startTestSlave(t)
-	conn, err := Dial(config.Bus{Name: "tcp-test", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(time.Second)})
+	conn, err := Dial(config.Bus{Name: "tcp-test", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(time.Second)}, nil, slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ type Received struct {
 	Kind       string          `json:"kind"`
 	Event      string          `json:"event"`
 	PointID    string          `json:"point_id"`
+	Device     string          `json:"device"`
 	Level      string          `json:"level"`
 	Output     string          `json:"output"`
 	Value      json.RawMessage `json:"value"`

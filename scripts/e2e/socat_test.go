@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +38,7 @@ func TestRTUThroughSocat(t *testing.T) {
 		"--print-every", "0", "--lang", "en")
 
 	conn, err := modbus.Dial(config.Bus{Name: "socat", Timeout: config.Duration(500 * time.Millisecond),
-		RTU: &config.RTU{Port: gwEnd, Baud: 9600, Parity: "none", DataBits: 8, StopBits: 1}})
+		RTU: &config.RTU{Port: gwEnd, Baud: 9600, Parity: "none", DataBits: 8, StopBits: 1}}, nil, slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
