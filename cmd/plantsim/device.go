@@ -6,12 +6,13 @@ import "fmt"
 type exception byte
 
 const (
-	exIllegalFunction       exception = 0x01
-	exIllegalDataAddress    exception = 0x02
-	exIllegalDataValue      exception = 0x03
-	exServerDeviceFailure   exception = 0x04
-	exServerDeviceBusy      exception = 0x06
-	exGatewayTargetNoAnswer exception = 0x0B
+	exIllegalFunction        exception = 0x01
+	exIllegalDataAddress     exception = 0x02
+	exIllegalDataValue       exception = 0x03
+	exServerDeviceFailure    exception = 0x04
+	exServerDeviceBusy       exception = 0x06
+	exGatewayPathUnavailable exception = 0x0A
+	exGatewayTargetNoAnswer  exception = 0x0B
 )
 
 func (e exception) Error() string {
@@ -47,8 +48,10 @@ type device interface {
 type registerImage struct {
 	coils          []bool
 	discreteInputs []bool
-	holding        []uint16
-	input          []uint16
+	// holding starts at address holdingStart; lower addresses do not exist.
+	holding      []uint16
+	holdingStart uint16
+	input        []uint16
 }
 
 // sliceRange returns table[addr:addr+count], or exception 02 when any
@@ -87,7 +90,10 @@ func (d plantDevice) readBits(table bitTable, addr, count uint16) ([]bool, error
 func (d plantDevice) readRegisters(table registerTable, addr, count uint16) ([]uint16, error) {
 	image, _ := d.plant.image(d.bus, d.unit)
 	if table == holdingRegisterTable {
-		return sliceRange(image.holding, addr, count)
+		if addr < image.holdingStart {
+			return nil, exIllegalDataAddress
+		}
+		return sliceRange(image.holding, addr-image.holdingStart, count)
 	}
 	return sliceRange(image.input, addr, count)
 }
@@ -98,7 +104,7 @@ func (d plantDevice) writeCoils(addr uint16, values []bool) error {
 
 // writeRegisters rejects every write with exception 02, because no unit of
 // the plant has a writable holding register: the LT-301/LT-302 level
-// registers are measurements.
+// registers are measurements and the detectors' firmware version is fixed.
 func (d plantDevice) writeRegisters(addr uint16, values []uint16) error {
 	return exIllegalDataAddress
 }

@@ -23,6 +23,7 @@ type config struct {
 	printEvery time.Duration
 	lang       string
 	quirks     []quirk
+	quirkFor   time.Duration // 0 keeps the quirks on for the whole run
 }
 
 const (
@@ -71,6 +72,7 @@ func parseFlags(args []string) (config, error) {
 	lang := fs.String("lang", langChinese, "")
 	var quirkEntries quirkListFlag
 	fs.Var(&quirkEntries, "quirk", "")
+	quirkFor := fs.String("quirk-for", "0", "")
 
 	if err := fs.Parse(args); err != nil {
 		return config{}, translateFlagError(err)
@@ -110,6 +112,9 @@ func parseFlags(args []string) (config, error) {
 		return config{}, err
 	}
 	if cfg.quirks, err = parseQuirks(quirkEntries); err != nil {
+		return config{}, err
+	}
+	if cfg.quirkFor, err = parseQuirkFor(*quirkFor, len(cfg.quirks) > 0); err != nil {
 		return config{}, err
 	}
 
@@ -175,6 +180,20 @@ func parseNoise(value string) (float64, error) {
 		return 0, newUserError(err, "invalid --noise value %q: write a number of 0 or more, e.g. --noise 0", value)
 	}
 	return noise, nil
+}
+
+func parseQuirkFor(value string, haveQuirks bool) (time.Duration, error) {
+	if value == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil || d <= 0 {
+		return 0, newUserError(err, "invalid --quirk-for value %q: write a duration such as 20s, or 0 to keep the quirks on", value)
+	}
+	if !haveQuirks {
+		return 0, newUserError(nil, "--quirk-for needs at least one --quirk: add --quirk UNIT:QUIRK or remove --quirk-for")
+	}
+	return d, nil
 }
 
 func parsePrintEvery(value string) (time.Duration, error) {

@@ -32,7 +32,7 @@ Flags:
   --quirk UNIT:QUIRK    make one unit misbehave like a faulty field device; repeat the flag
                         or write a comma-separated list. UNIT is rtu/N or tcp/N. QUIRK is
                         max-registers=N   reads of more than N registers or bits get exception 03
-                        short-reply=N     reads return only the first N values (RTU only)
+                        short-reply=N     reads return only the first N values
                         slow=D            every reply is delayed by D, e.g. 200ms
                         late=D            every reply is delayed by D, meant to exceed the
                                           master's timeout; on RTU the reply is still sent
@@ -41,10 +41,16 @@ Flags:
                         stray-bytes=P     1 to 3 random bytes precede a reply with probability P
                                           (RTU only)
                         dead              the unit never replies
+                        stale-reply       before each reply, the connection's previous reply is
+                                          sent again with its old transaction id (TCP only)
+                        gateway-path      every request gets exception 0A, gateway path
+                                          unavailable (TCP only)
+  --quirk-for D         end every quirk D after start, e.g. 20s (default 0: quirks stay on).
 
 Examples:
   plantsim --scenario leak,overfill --speed 2 --rtu-link /tmp/plantsim-rtu
   plantsim --quirk rtu/1:busy=3,rtu/2:crc-noise=0.1 --quirk tcp/1:late=2s
+  plantsim --quirk tcp/2:stale-reply,tcp/3:gateway-path --quirk-for 20s
 `
 
 const helpTextChinese = `plantsim 为 plantgw 网关模拟化工厂罐区：
@@ -76,7 +82,7 @@ const helpTextChinese = `plantsim 为 plantgw 网关模拟化工厂罐区：
   --quirk UNIT:QUIRK    让一个单元像故障现场设备一样出错；可重复使用该参数，
                         也可写以逗号分隔的列表。UNIT 为 rtu/N 或 tcp/N。QUIRK 可选：
                         max-registers=N   读取超过 N 个寄存器或位时返回异常 03
-                        short-reply=N     读请求只返回前 N 个值（仅 RTU）
+                        short-reply=N     读请求只返回前 N 个值
                         slow=D            每个应答延迟 D，例如 200ms
                         late=D            每个应答延迟 D，用于超过主站的超时时间；
                                           在 RTU 上该应答仍会发出
@@ -84,8 +90,13 @@ const helpTextChinese = `plantsim 为 plantgw 网关模拟化工厂罐区：
                         crc-noise=P       以概率 P 损坏应答的 CRC（仅 RTU）
                         stray-bytes=P     以概率 P 在应答前发送 1 到 3 个随机字节（仅 RTU）
                         dead              该单元从不应答
+                        stale-reply       每个应答之前，先把该连接上一个应答连同其旧事务号
+                                          再发送一次（仅 TCP）
+                        gateway-path      每个请求都返回异常 0A，网关路径不可用（仅 TCP）
+  --quirk-for D         启动 D 之后结束所有异常模拟，例如 20s（默认 0：一直有效）。
 
 示例：
   plantsim --scenario leak,overfill --speed 2 --rtu-link /tmp/plantsim-rtu
   plantsim --quirk rtu/1:busy=3,rtu/2:crc-noise=0.1 --quirk tcp/1:late=2s
+  plantsim --quirk tcp/2:stale-reply,tcp/3:gateway-path --quirk-for 20s
 `

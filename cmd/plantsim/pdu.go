@@ -34,9 +34,14 @@ func handlePDU(dev device, function byte, data []byte) []byte {
 		if !errors.As(err, &ex) {
 			ex = exServerDeviceFailure
 		}
-		return []byte{function | 0x80, byte(ex)}
+		return exceptionPDU(function, ex)
 	}
 	return append([]byte{function}, reply...)
+}
+
+// exceptionPDU returns the exception reply to a request with function.
+func exceptionPDU(function byte, ex exception) []byte {
+	return []byte{function | 0x80, byte(ex)}
 }
 
 // executeFunction returns the data part of the reply to one request.

@@ -18,12 +18,15 @@ const (
 	quirkCRCNoise     quirkKind = "crc-noise"
 	quirkStrayBytes   quirkKind = "stray-bytes"
 	quirkDead         quirkKind = "dead"
+	quirkStaleReply   quirkKind = "stale-reply"
+	quirkGatewayPath  quirkKind = "gateway-path"
 )
 
 // quirkKinds lists every quirk in the order of help text and status line.
 var quirkKinds = []quirkKind{
 	quirkMaxRegisters, quirkShortReply, quirkSlow, quirkLate,
 	quirkBusy, quirkCRCNoise, quirkStrayBytes, quirkDead,
+	quirkStaleReply, quirkGatewayPath,
 }
 
 // quirkExamples is a valid --quirk value for each quirk, shown in errors.
@@ -36,6 +39,13 @@ var quirkExamples = map[quirkKind]string{
 	quirkCRCNoise:     "rtu/1:crc-noise=0.1",
 	quirkStrayBytes:   "rtu/1:stray-bytes=0.1",
 	quirkDead:         "rtu/1:dead",
+	quirkStaleReply:   "tcp/1:stale-reply",
+	quirkGatewayPath:  "tcp/1:gateway-path",
+}
+
+// quirkTakesNoValue lists the quirks written without =VALUE.
+var quirkTakesNoValue = map[quirkKind]bool{
+	quirkDead: true, quirkStaleReply: true, quirkGatewayPath: true,
 }
 
 // quirk is one validated --quirk entry.
@@ -104,14 +114,12 @@ func parseQuirk(entry string) (quirk, error) {
 	if !known {
 		return quirk{}, newUserError(nil, "unknown quirk %q in --quirk value %q: use one of %s", name, entry, quirkNames())
 	}
-	if q.bus == tcpBus {
-		if err := checkTCPQuirk(q.kind, entry); err != nil {
-			return quirk{}, err
-		}
+	if err := checkQuirkBus(q.bus, q.kind, entry); err != nil {
+		return quirk{}, err
 	}
-	if q.kind == quirkDead {
+	if quirkTakesNoValue[q.kind] {
 		if hasValue {
-			return quirk{}, newUserError(nil, "invalid --quirk value %q: dead takes no value, write %s", entry, example)
+			return quirk{}, newUserError(nil, "invalid --quirk value %q: %s takes no value, write %s", entry, string(q.kind), example)
 		}
 		return q, nil
 	}
@@ -121,15 +129,15 @@ func parseQuirk(entry string) (quirk, error) {
 	return q, nil
 }
 
-// checkTCPQuirk rejects the quirks that have no meaning on Modbus TCP.
-func checkTCPQuirk(kind quirkKind, entry string) error {
-	switch kind {
-	case quirkCRCNoise, quirkStrayBytes:
+// checkQuirkBus rejects the quirks that have no meaning on the bus: CRCs
+// and stray bytes exist only on a serial line, and transaction ids and
+// gateway exceptions only on Modbus TCP.
+func checkQuirkBus(bus busID, kind quirkKind, entry string) error {
+	switch {
+	case bus == tcpBus && (kind == quirkCRCNoise || kind == quirkStrayBytes):
 		return newUserError(nil, "quirk %s in --quirk value %q works only on Modbus RTU: write rtu/N instead of tcp/N", string(kind), entry)
-	case quirkShortReply:
-		// The server of github.com/simonvetter/modbus v1.6.4 replaces a
-		// handler result of the wrong length with exception 04.
-		return newUserError(nil, "quirk short-reply in --quirk value %q works only on Modbus RTU, because the Modbus TCP server library rejects short replies: write rtu/N instead of tcp/N", entry)
+	case bus == rtuBus && (kind == quirkStaleReply || kind == quirkGatewayPath):
+		return newUserError(nil, "quirk %s in --quirk value %q works only on Modbus TCP: write tcp/N instead of rtu/N", string(kind), entry)
 	}
 	return nil
 }

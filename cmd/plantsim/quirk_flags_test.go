@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,13 +59,18 @@ func TestRunRejectsBadQuirks(t *testing.T) {
 		{"rtu/1:dead=1", `invalid --quirk value "rtu/1:dead=1": dead takes no value, write rtu/1:dead`},
 		{"tcp/1:crc-noise=0.5", `quirk crc-noise in --quirk value "tcp/1:crc-noise=0.5" works only on Modbus RTU: write rtu/N instead of tcp/N`},
 		{"tcp/1:stray-bytes=0.5", `quirk stray-bytes in --quirk value "tcp/1:stray-bytes=0.5" works only on Modbus RTU`},
-		{"tcp/1:short-reply=1", `quirk short-reply in --quirk value "tcp/1:short-reply=1" works only on Modbus RTU`},
+		{"rtu/1:stale-reply", `quirk stale-reply in --quirk value "rtu/1:stale-reply" works only on Modbus TCP: write tcp/N instead of rtu/N`},
+		{"rtu/1:gateway-path", `quirk gateway-path in --quirk value "rtu/1:gateway-path" works only on Modbus TCP`},
+		{"tcp/1:stale-reply=1", `invalid --quirk value "tcp/1:stale-reply=1": stale-reply takes no value, write tcp/1:stale-reply`},
+		{"tcp/1:gateway-path=0.5", `gateway-path takes no value`},
 		{"rtu/1:busy=2,tcp/1:stray-bytes=1", `quirk stray-bytes in --quirk value "tcp/1:stray-bytes=1"`},
 	}
 	for _, tt := range tests {
 		var stdout, stderr syncBuffer
-		args := []string{"--quirk", tt.value, "--lang", "en"}
-		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
+		// A value that is wrongly accepted starts the simulator on a free
+		// port, which the timeout stops.
+		args := []string{"--quirk", tt.value, "--lang", "en", "--tcp", "127.0.0.1:0", "--rtu", ""}
+		if code := runBriefly(args, &stdout, &stderr); code != 2 {
 			t.Errorf("run(%q) exit code = %d, want 2", args, code)
 		}
 		if !strings.Contains(stderr.String(), tt.want) {
@@ -84,11 +90,58 @@ func TestRunRejectsBadQuirkInChinese(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr syncBuffer
-		if code := run(context.Background(), []string{"--quirk", tt.value}, &stdout, &stderr); code != 2 {
+		if code := runBriefly([]string{"--quirk", tt.value, "--tcp", "127.0.0.1:0", "--rtu", ""}, &stdout, &stderr); code != 2 {
 			t.Errorf("--quirk %s: exit code = %d, want 2", tt.value, code)
 		}
 		if !strings.Contains(stderr.String(), tt.want) {
 			t.Errorf("--quirk %s: stderr = %q, want it to contain %q", tt.value, stderr.String(), tt.want)
 		}
 	}
+}
+
+func TestRunRejectsBadQuirkFor(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--quirk", "tcp/1:dead", "--quirk-for", "20"}, `invalid --quirk-for value "20": write a duration such as 20s, or 0 to keep the quirks on`},
+		{[]string{"--quirk", "tcp/1:dead", "--quirk-for", "-5s"}, `invalid --quirk-for value "-5s"`},
+		{[]string{"--quirk-for", "20s"}, `--quirk-for needs at least one --quirk: add --quirk UNIT:QUIRK or remove --quirk-for`},
+	}
+	for _, tt := range tests {
+		var stdout, stderr syncBuffer
+		args := append(tt.args, "--lang", "en", "--tcp", "127.0.0.1:0", "--rtu", "")
+		if code := runBriefly(args, &stdout, &stderr); code != 2 {
+			t.Errorf("run(%q) exit code = %d, want 2", args, code)
+		}
+		if !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("run(%q) stderr = %q, want it to contain %q", args, stderr.String(), tt.want)
+		}
+	}
+}
+
+func TestParseFlagsQuirkFor(t *testing.T) {
+	cfg, err := parseFlags([]string{"--quirk", "tcp/2:gateway-path,tcp/3:stale-reply", "--quirk-for", "1500ms"})
+	if err != nil {
+		t.Fatalf("parseFlags: %v", err)
+	}
+	if cfg.quirkFor != 1500*time.Millisecond {
+		t.Errorf("quirkFor = %v, want 1.5s", cfg.quirkFor)
+	}
+	want := []quirk{
+		{spec: "tcp/2:gateway-path", bus: tcpBus, unit: 2, kind: quirkGatewayPath},
+		{spec: "tcp/3:stale-reply", bus: tcpBus, unit: 3, kind: quirkStaleReply},
+	}
+	if !slices.Equal(cfg.quirks, want) {
+		t.Errorf("quirks = %+v, want %+v", cfg.quirks, want)
+	}
+}
+
+// runBriefly calls run with a context that ends after 2 s, so that a
+// command line that should be rejected but starts the simulator fails the
+// test with exit code 0 instead of hanging it.
+func runBriefly(args []string, stdout, stderr *syncBuffer) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return run(ctx, args, stdout, stderr)
 }

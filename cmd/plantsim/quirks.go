@@ -22,6 +22,8 @@ type unitQuirks struct {
 	crcNoise     float64
 	strayBytes   float64
 	dead         bool
+	staleReply   bool
+	gatewayPath  bool
 
 	requests atomic.Uint64 // requests seen, for busyEvery
 }
@@ -41,6 +43,8 @@ type quirkCounters struct {
 	badCRCs      atomic.Uint64
 	strayBursts  atomic.Uint64 // replies with stray bytes in front
 	ignored      atomic.Uint64 // requests to dead units
+	staleCopies  atomic.Uint64 // previous replies sent again by stale-reply
+	pathReplies  atomic.Uint64 // exception 0A replies by gateway-path
 }
 
 // quirkSet contains the active quirks and their counters. A nil *quirkSet has no quirks.
@@ -48,6 +52,9 @@ type quirkSet struct {
 	list     []quirk
 	units    map[unitKey]*unitQuirks
 	counters quirkCounters
+	// until is when the quirks end (--quirk-for); zero keeps them on.
+	// It is set before the buses start serving and not changed after.
+	until time.Time
 
 	// rng is seeded from --seed, separately from the noise generator, so
 	// that the request timing does not change the process values.
@@ -84,17 +91,32 @@ func newQuirkSet(list []quirk, seed uint64) *quirkSet {
 			u.strayBytes = entry.probability
 		case quirkDead:
 			u.dead = true
+		case quirkStaleReply:
+			u.staleReply = true
+		case quirkGatewayPath:
+			u.gatewayPath = true
 		}
 	}
 	return q
 }
 
-// forUnit returns the quirks of one unit, or nil when it has none.
+// forUnit returns the quirks of one unit, or nil when it has none or the
+// quirks have ended.
 func (q *quirkSet) forUnit(bus busID, unit byte) *unitQuirks {
-	if q == nil {
+	if q == nil || q.ended() {
 		return nil
 	}
 	return q.units[unitKey{bus, unit}]
+}
+
+// endAfter makes every quirk end d from now. It must be called before the
+// buses start serving.
+func (q *quirkSet) endAfter(d time.Duration) {
+	q.until = time.Now().Add(d)
+}
+
+func (q *quirkSet) ended() bool {
+	return !q.until.IsZero() && !time.Now().Before(q.until)
 }
 
 // ignore reports whether the unit is dead, and counts the ignored request.
@@ -115,6 +137,27 @@ func (q *quirkSet) busy(u *unitQuirks) bool {
 		return false
 	}
 	q.counters.busyReplies.Add(1)
+	return true
+}
+
+// pathUnavailable reports whether the request gets exception 0A, and
+// counts it.
+func (q *quirkSet) pathUnavailable(u *unitQuirks) bool {
+	if u == nil || !u.gatewayPath {
+		return false
+	}
+	q.counters.pathReplies.Add(1)
+	return true
+}
+
+// staleCopy reports whether the previous reply on the connection is sent
+// again before the reply to this request, and counts it. There is no copy
+// to send when the connection has no previous reply.
+func (q *quirkSet) staleCopy(u *unitQuirks, previous []byte) bool {
+	if u == nil || !u.staleReply || previous == nil {
+		return false
+	}
+	q.counters.staleCopies.Add(1)
 	return true
 }
 
@@ -247,6 +290,8 @@ func (q *quirkSet) quirkCounts() []quirkCount {
 		{quirkCRCNoise, "corrupted CRCs", q.counters.badCRCs.Load()},
 		{quirkStrayBytes, "replies after stray bytes", q.counters.strayBursts.Load()},
 		{quirkDead, "requests ignored", q.counters.ignored.Load()},
+		{quirkStaleReply, "stale replies", q.counters.staleCopies.Load()},
+		{quirkGatewayPath, "path unavailable replies (0A)", q.counters.pathReplies.Load()},
 	}
 }
 

@@ -129,7 +129,7 @@ func (s *rtuSlave) respond(req rtuRequest) []byte {
 	}
 	var pdu []byte
 	if s.quirks.busy(quirks) {
-		pdu = []byte{req.function | 0x80, byte(exServerDeviceBusy)}
+		pdu = exceptionPDU(req.function, exServerDeviceBusy)
 	} else {
 		pdu = handlePDU(s.quirks.wrap(dev, quirks), req.function, req.data)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -39,6 +40,9 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 	}
 	if quirks != nil {
 		ep.quirks = quirks.specs()
+		if cfg.quirkFor > 0 {
+			quirks.endAfter(cfg.quirkFor)
+		}
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -94,6 +98,14 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 	}
 	if cfg.stateFile != "" {
 		wg.Go(func() { runStateWriter(runCtx, cfg.stateFile, p, logger) })
+	}
+	if cfg.quirkFor > 0 {
+		wg.Go(func() {
+			if sleepContext(runCtx, cfg.quirkFor) {
+				logger.Info("quirks ended", "after", cfg.quirkFor)
+				fmt.Fprintln(out, printer.Sprintf("quirks ended after %s: every unit behaves normally again", cfg.quirkFor))
+			}
+		})
 	}
 	if cfg.printEvery > 0 {
 		wg.Go(func() { runStatusPrinter(runCtx, cfg.printEvery, out, printer, p, stats, quirks) })

@@ -204,3 +204,74 @@ func waitForLimits(t *testing.T, client *modbus.ModbusClient, want []bool) bool 
 	t.Fatalf("limits did not reach %v within 5 s", want)
 	return false
 }
+
+func TestTCPMalformedRequests(t *testing.T) {
+	addr := startTestTCPServer(t, newTestPlant(t, "normal"))
+	conn := dialRaw(t, addr)
+
+	tests := []struct {
+		name, request, want string
+	}{
+		{"read of 0 registers", "00 01 00 00 00 06 01 03 00 00 00 00", "00 01 00 00 00 03 01 83 03"},
+		{"read of 126 registers", "00 02 00 00 00 06 01 03 00 00 00 7E", "00 02 00 00 00 03 01 83 03"},
+		{"read without quantity", "00 03 00 00 00 04 01 03 00 00", "00 03 00 00 00 03 01 83 03"},
+		{"coil value 1234", "00 04 00 00 00 06 05 05 00 00 12 34", "00 04 00 00 00 03 05 85 03"},
+		{"function code only", "00 05 00 00 00 02 01 03", "00 05 00 00 00 03 01 83 03"},
+	}
+	for _, tt := range tests {
+		want := mustHex(t, tt.want)
+		if reply := rawExchange(t, conn, mustHex(t, tt.request), len(want), time.Second); !slices.Equal(reply, want) {
+			t.Errorf("%s: reply = % X, want % X", tt.name, reply, want)
+		}
+	}
+
+	// A frame of another protocol is dropped without a reply, and the next
+	// Modbus frame on the connection gets its reply.
+	other := mustHex(t, "00 06 00 01 00 06 01 03 00 00 00 02")
+	request := mustHex(t, "00 07 00 00 00 06 01 03 00 00 00 02")
+	want := mustHex(t, "00 07 00 00 00 07 01 03 04 40 00 45 9C")
+	if reply := rawExchange(t, conn, slices.Concat(other, request), len(want), time.Second); !slices.Equal(reply, want) {
+		t.Errorf("reply after a protocol id 1 frame = % X, want % X", reply, want)
+	}
+
+	// The stream cannot be resynchronised after an MBAP length below 2, so
+	// the server closes the connection.
+	if reply := rawExchange(t, conn, mustHex(t, "00 08 00 00 00 01 01"), 1, time.Second); len(reply) != 0 {
+		t.Errorf("MBAP length 1: reply % X, want the connection closed", reply)
+	}
+	if _, err := conn.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("read after MBAP length 1: error %v, want %v", err, io.EOF)
+	}
+}
+
+func TestTCPConnectionLimit(t *testing.T) {
+	addr := startTestTCPServer(t, newTestPlant(t, "normal"))
+	request := mustHex(t, "00 01 00 00 00 06 03 04 00 00 00 01")
+	want := mustHex(t, "00 01 00 00 00 05 03 04 02 FF DD")
+
+	var conns []net.Conn
+	for i := range tcpMaxClients {
+		conn := dialRaw(t, addr)
+		if reply := rawExchange(t, conn, request, len(want), time.Second); !slices.Equal(reply, want) {
+			t.Fatalf("connection %d: reply = % X, want % X", i+1, reply, want)
+		}
+		conns = append(conns, conn)
+	}
+
+	extra := dialRaw(t, addr)
+	if reply := rawExchange(t, extra, request, len(want), time.Second); len(reply) != 0 {
+		t.Errorf("connection %d: reply % X, want the connection closed", tcpMaxClients+1, reply)
+	}
+
+	// Closing one connection frees a place.
+	conns[0].Close()
+	var reply []byte
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if reply = rawExchange(t, dialRaw(t, addr), request, len(want), time.Second); slices.Equal(reply, want) {
+			break
+		}
+	}
+	if !slices.Equal(reply, want) {
+		t.Errorf("after closing a connection: reply = % X, want % X", reply, want)
+	}
+}
