@@ -56,7 +56,7 @@ func TestPrintPlan(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
-	for _, want := range []string{"GT-101 (bus rs485-1, unit 1, every 1s): 1 read(s)", "LT-301 (bus tcp-1, unit 1", "GT-101.conc (status)",
+	for _, want := range []string{"GT-101 (bus rs485-1, unit 1, every 1s, timeout 300ms): 1 read(s)", "bus rs485-1 (9600 baud, 8N1): requests and replies take about", "LT-301 (bus tcp-1, unit 1", "GT-101.conc (status)",
 		"input    start     0 (30001) count   2", "holding  start     0 (40001)", "discrete start     0 (10001)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan lacks %q:\n%s", want, out)
