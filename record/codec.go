@@ -33,11 +33,13 @@ type stored struct {
 	// SampleText is a text point's reading. Records stored before text
 	// points existed lack the key and decode as before.
 	SampleText *string `json:"tx,omitempty"`
+	// Code is a sample's Modbus exception code.
+	Code byte `json:"ec,omitempty"`
 }
 
 // EncodeSample returns a sample's stored form.
 func EncodeSample(s Sample) []byte {
-	st := stored{Kind: "s", Point: s.Point, Time: s.Time.UnixNano(), Synced: s.ClockSynced, Quality: s.Quality, Cause: s.Cause}
+	st := stored{Kind: "s", Point: s.Point, Time: s.Time.UnixNano(), Synced: s.ClockSynced, Quality: s.Quality, Cause: s.Cause, Code: s.Code}
 	switch {
 	case s.Quality == Bad:
 	case s.IsBool:
@@ -91,7 +93,7 @@ func Decode(data []byte) (Decoded, error) {
 		if st.Bool != nil && st.SampleText != nil {
 			return Decoded{}, fmt.Errorf("decode record: sample %q has both a contact and a text reading", st.Point)
 		}
-		s := &Sample{Point: st.Point, Time: t, ClockSynced: st.Synced, Quality: st.Quality, Cause: st.Cause}
+		s := &Sample{Point: st.Point, Time: t, ClockSynced: st.Synced, Quality: st.Quality, Cause: st.Cause, Code: st.Code}
 		if st.Bool != nil {
 			s.IsBool, s.Bool = true, *st.Bool
 		}

@@ -19,6 +19,9 @@ func TestSampleRoundTrip(t *testing.T) {
 
 func TestBadSampleHasNoValue(t *testing.T) {
 	d, err := Decode(EncodeSample(Sample{Point: "p", Value: 42, Quality: Bad, Cause: CauseCommLost}))
+	if ex, _ := Decode(EncodeSample(Sample{Point: "p", Quality: Bad, Cause: CauseException, Code: 2})); ex.Sample == nil || ex.Sample.Code != 2 {
+		t.Errorf("exception code lost in the stored form: %+v", ex.Sample)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

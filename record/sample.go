@@ -25,6 +25,9 @@ type Sample struct {
 	Raw     []uint16
 	Quality Quality
 	Cause   Cause
+	// Code is the Modbus exception code when Cause is CauseException and
+	// the device sent one; 0 otherwise.
+	Code byte
 }
 
 // Valid reports whether the sample carries a reading (good or uncertain).

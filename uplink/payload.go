@@ -58,6 +58,8 @@ type sampleJSON struct {
 	Unit        string `json:"unit"`
 	Quality     string `json:"quality"`
 	Cause       string `json:"cause,omitempty"`
+	// ExceptionCode is the Modbus exception code of an exception cause.
+	ExceptionCode int `json:"exception_code,omitempty"`
 	TS          string `json:"ts"`
 	ClockSynced bool   `json:"clock_synced"`
 	Historical  bool   `json:"historical"`
@@ -117,7 +119,7 @@ func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessag
 	if s := d.Sample; s != nil {
 		info := e.points[s.Point]
 		out := sampleJSON{Seq: r.Seq, Kind: "sample", PointID: s.Point, HazardCode: info.hazardCode, PointCode: info.pointCode,
-			Unit: info.unit, Quality: s.Quality.String(), Cause: string(s.Cause), TS: e.timestamp(s.Time),
+			Unit: info.unit, Quality: s.Quality.String(), Cause: string(s.Cause), ExceptionCode: int(s.Code), TS: e.timestamp(s.Time),
 			ClockSynced: s.ClockSynced, Historical: historical}
 		switch {
 		case s.Quality == record.Bad:

@@ -66,3 +66,14 @@ func TestBadTextSampleValueIsNull(t *testing.T) {
 		t.Errorf("cause = %#v, want invalid_text", rec["cause"])
 	}
 }
+
+func TestExceptionSampleCarriesItsCode(t *testing.T) {
+	rec := encodeOne(t, record.Sample{Point: "GT-101.firmware", IsText: true, Quality: record.Bad, Cause: record.CauseException, Code: 2})
+	if rec["cause"] != "exception" || rec["exception_code"] != float64(2) {
+		t.Errorf("record = %v, want cause exception with exception_code 2", rec)
+	}
+	rec = encodeOne(t, record.Sample{Point: "GT-101.firmware", IsText: true, Quality: record.Bad, Cause: record.CauseTimeout})
+	if _, present := rec["exception_code"]; present {
+		t.Errorf("record = %v: exception_code without an exception", rec)
+	}
+}

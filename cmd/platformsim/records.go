@@ -24,7 +24,7 @@ type record struct {
 
 var (
 	sampleFields = []string{"seq", "kind", "point_id", "hazard_code", "point_code", "value", "unit",
-		"quality", "cause", "ts", "clock_synced", "historical"}
+		"quality", "cause", "exception_code", "ts", "clock_synced", "historical"}
 	eventFields = []string{"seq", "kind", "event", "point_id", "hazard_code", "point_code", "device",
 		"output", "level", "value", "source", "ts", "clock_synced", "historical", "text"}
 
@@ -172,7 +172,29 @@ func checkCause(rec object, quality string) *validationError {
 		}
 		return nil
 	}
-	return checkOneOf(rec.fieldPath("cause"), cause, causes)
+	if verr := checkOneOf(rec.fieldPath("cause"), cause, causes); verr != nil {
+		return verr
+	}
+	return checkExceptionCode(rec, cause)
+}
+
+// checkExceptionCode allows exception_code only next to cause exception,
+// as a Modbus exception code from 1 to 255.
+func checkExceptionCode(rec object, cause string) *validationError {
+	if _, present := rec.fields["exception_code"]; !present {
+		return nil
+	}
+	if cause != "exception" {
+		return invalidf(rec.fieldPath("exception_code"), "only allowed with cause exception, got cause %s", cause)
+	}
+	code, verr := rec.requiredInteger("exception_code")
+	if verr != nil {
+		return verr
+	}
+	if code < 1 || code > 255 {
+		return invalidf(rec.fieldPath("exception_code"), "must be a Modbus exception code from 1 to 255, got %s", strconv.FormatInt(code, 10))
+	}
+	return nil
 }
 
 func validateEvent(rec object) (record, *validationError) {

@@ -164,6 +164,8 @@ func TestValidateValidMessages(t *testing.T) {
 			payload: withSample(both(set("value", "V2.1.7"), set("unit", "")))},
 		{name: "empty text sample", kind: topicTelemetry, meta: qos1,
 			payload: withSample(both(set("value", ""), set("unit", "")))},
+		{name: "exception with its code", kind: topicTelemetry, meta: qos1,
+			payload: withSample(both(set("quality", "bad"), set("value", nil), set("cause", "exception"), set("exception_code", 2)))},
 		{name: "bad text sample", kind: topicTelemetry, meta: qos1,
 			payload: withSample(both(set("quality", "bad"), set("value", nil), set("cause", "invalid_text")))},
 		{name: "UTC offset Z", kind: topicTelemetry, meta: qos1,
@@ -196,6 +198,17 @@ func TestValidateMessageRules(t *testing.T) {
 		{name: "duplicate key", kind: topicTelemetry, meta: qos1, payload: []byte(`{"v":1,"v":1}`), wantErr: "v: duplicate key"},
 		{name: "body is array", kind: topicTelemetry, meta: qos1, payload: []byte(`[]`), wantErr: "must be a JSON object"},
 		{name: "deep nesting", kind: topicTelemetry, meta: qos1, payload: []byte(strings.Repeat("[", 40) + strings.Repeat("]", 40)), wantErr: "nested deeper"},
+
+		// Exception codes.
+		{name: "exception code without exception", kind: topicTelemetry, meta: qos1,
+			payload: withSample(both(set("quality", "bad"), set("value", nil), set("cause", "timeout"), set("exception_code", 2))),
+			wantErr: "exception_code: only allowed with cause exception, got cause timeout"},
+		{name: "exception code 0", kind: topicTelemetry, meta: qos1,
+			payload: withSample(both(set("quality", "bad"), set("value", nil), set("cause", "exception"), set("exception_code", 0))),
+			wantErr: "exception_code: must be a Modbus exception code from 1 to 255, got 0"},
+		{name: "exception code as text", kind: topicTelemetry, meta: qos1,
+			payload: withSample(both(set("quality", "bad"), set("value", nil), set("cause", "exception"), set("exception_code", "02"))),
+			wantErr: "exception_code: must be an integer"},
 
 		// Message body.
 		{name: "unknown body field", kind: topicTelemetry, meta: qos1, payload: withBody(topicTelemetry, set("extra", 1)), wantErr: "extra: unknown field"},

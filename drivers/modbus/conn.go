@@ -153,6 +153,15 @@ func (e *CommError) missingRange() bool {
 	return e.Cause == CommException && (e.Code == 0x02 || e.Code == 0x03 || e.Partial)
 }
 
+// code returns the exception code of e, or 0 when e is nil or no
+// exception.
+func (e *CommError) code() byte {
+	if e == nil || e.Cause != CommException {
+		return 0
+	}
+	return e.Code
+}
+
 func (e *CommError) Error() string { return e.Err.Error() }
 func (e *CommError) Unwrap() error { return e.Err }
 

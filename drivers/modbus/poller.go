@@ -194,13 +194,15 @@ func (p *Poller) schedule(d *device) {
 type pollResult struct {
 	regs      map[Field][]uint16
 	bits      map[string]bool
-	exception map[string]bool
+	// exception holds the exception code of points whose read the device
+	// rejected (0 for a reply shorter than asked).
+	exception map[string]byte
 	// busy marks points whose read got exception 06: no sample this poll.
 	busy map[string]bool
 }
 
 func (p *Poller) pollDevice(ctx context.Context, d *device) {
-	res := pollResult{regs: map[Field][]uint16{}, bits: map[string]bool{}, exception: map[string]bool{}, busy: map[string]bool{}}
+	res := pollResult{regs: map[Field][]uint16{}, bits: map[string]bool{}, exception: map[string]byte{}, busy: map[string]bool{}}
 	answered := false
 	var commErr *CommError
 	splits := map[int][]Block{}
@@ -229,7 +231,7 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 				continue
 			}
 			for _, f := range b.Fields {
-				res.exception[f.Point] = true
+				res.exception[f.Point] = commErr.Code
 			}
 			continue
 		}
@@ -252,7 +254,9 @@ func (p *Poller) pollDevice(ctx context.Context, d *device) {
 func (p *Poller) readParts(ctx context.Context, d *device, parts []Block, res *pollResult) {
 	for _, part := range parts {
 		if err := p.readBlock(ctx, d, part, res); err != nil {
-			res.exception[part.Fields[0].Point] = true
+			var ce *CommError
+			errors.As(err, &ce)
+			res.exception[part.Fields[0].Point] = ce.code()
 		}
 	}
 }
@@ -341,8 +345,9 @@ func (p *Poller) emitSamples(d *device, res *pollResult, now time.Time, synced b
 		d.sampled[pt.ID] = now
 		dec := d.decoders[pt.ID]
 		r, err := p.decodePoint(pt, dec, res)
-		if err != nil || res.exception[pt.ID] {
-			s.Quality, s.Cause = record.Bad, record.CauseException
+		code, rejected := res.exception[pt.ID]
+		if err != nil || rejected {
+			s.Quality, s.Cause, s.Code = record.Bad, record.CauseException, code
 		} else {
 			s.Value, s.Bool, s.Text, s.Quality, s.Cause = r.Value, r.Bool, r.Text, r.Quality, r.Cause
 		}

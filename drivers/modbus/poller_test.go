@@ -239,6 +239,12 @@ func TestException02SplitsTheRead(t *testing.T) {
 			t.Errorf("%s = %v, want %v read around the missing address", id, good[id], want)
 		}
 	}
+	for _, s := range sink.samples {
+		if s.Point == "p5" && s.Code != 0x02 {
+			t.Errorf("p5 sample carries exception code %d, want 02", s.Code)
+			break
+		}
+	}
 	if !bad["p5"] || good["p5"] != 0 {
 		t.Errorf("p5 (missing address) good=%v bad=%v; want only exception samples", good["p5"], bad["p5"])
 	}
