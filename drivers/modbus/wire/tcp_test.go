@@ -218,3 +218,29 @@ func TestTCPBacksOffWhileServerIsDown(t *testing.T) {
 		t.Fatalf("after back-off: %v, want a new attempt", err)
 	}
 }
+
+// FuzzNextFrame feeds arbitrary bytes from a connection: nextFrame must not
+// panic, and every frame it returns must be a whole MBAP frame that the
+// bytes contained.
+func FuzzNextFrame(f *testing.F) {
+	f.Add(mbap(1, 1, value(7)...))
+	f.Add(append(mbap(1, 1, value(7)...), mbap(2, 1, 0x83, 2)...))
+	f.Add([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		tcp := &TCP{rx: append(make([]byte, 0, len(in)), in...)}
+		consumed := 0
+		for {
+			frame, err := tcp.nextFrame()
+			if err != nil || frame == nil {
+				return
+			}
+			if len(frame) < mbapLen+1 || int(binary.BigEndian.Uint16(frame[4:]))+6 != len(frame) {
+				t.Fatalf("frame % x has a wrong length field", frame)
+			}
+			if string(frame) != string(in[consumed:consumed+len(frame)]) {
+				t.Fatalf("frame % x is not the next bytes of the input", frame)
+			}
+			consumed += len(frame)
+		}
+	})
+}
