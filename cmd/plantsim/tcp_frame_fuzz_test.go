@@ -6,7 +6,7 @@ import (
 )
 
 // FuzzTCPRequest feeds arbitrary bytes from a master: reading frames and
-// answering them with a simulated device must not panic, and every reply
+// replying to them from a simulated device must not panic, and every reply
 // must be a whole MBAP frame.
 func FuzzTCPRequest(f *testing.F) {
 	f.Add(appendMBAPFrame(nil, 1, 1, []byte{0x03, 0, 0, 0, 2}))
