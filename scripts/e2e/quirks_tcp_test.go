@@ -70,8 +70,15 @@ func testTCPLostUnits(t *testing.T, bins string) {
 		lost = sub.firstEvents("comm_lost")
 		return !lost["TT-301"].IsZero() && !lost["AI-401"].IsZero()
 	})
-	testenv.WaitFor(t, time.Until(quirkEndLatest)+maxProbeWait, "comm_restored for LT-301, TT-301 and AI-401", func() bool {
+	// Events travel ahead of samples, so wait for the samples as well.
+	testenv.WaitFor(t, time.Until(quirkEndLatest)+maxProbeWait, "comm_restored and good samples for LT-301, TT-301 and AI-401", func() bool {
 		restored := sub.firstEvents("comm_restored")
+		records := sub.records()
+		for _, point := range []string{"LT-301.level", "TT-301.temp", "AI-401.ch1"} {
+			if !hasGoodSampleAfter(records, point, quirkEndLatest) {
+				return false
+			}
+		}
 		return !restored["LT-301"].IsZero() && !restored["TT-301"].IsZero() && !restored["AI-401"].IsZero()
 	})
 	records := sub.records()
