@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 
 help:
 	@echo "make build    build $(CMDS) into $(BIN)/"
-	@echo "make test     unit, integration and end-to-end tests (needs mosquitto)"
+	@echo "make test     unit, integration and end-to-end tests, then the race detector (needs mosquitto, socat, gcc)"
 	@echo "make demo     simulated plant + gateway + local platform (DEMO_SECONDS=N stops after N s)"
 	@echo "make cross    static gatewayd for linux arm (GOARM=7), arm64 and amd64 into $(DIST)/"
 	@echo "make lint     go vet and staticcheck"
@@ -20,8 +20,13 @@ build:
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -o $(BIN)/ $(addprefix ./cmd/,$(CMDS))
 
+# The race detector runs on the packages with goroutines of their own; it
+# needs cgo (gcc).
+RACE_PKGS = ./drivers/... ./buffer/ ./uplink/ ./alarm/ ./gateway/ ./reporter/ ./board/
+
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 10m $(RACE_PKGS)
 
 test-unit:
 	$(GO) test -count=1 -short ./...
