@@ -11,17 +11,20 @@ import (
 
 // Received is one record as a platform would see it.
 type Received struct {
-	Seq        uint64          `json:"seq"`
-	Kind       string          `json:"kind"`
-	Event      string          `json:"event"`
-	PointID    string          `json:"point_id"`
-	Device     string          `json:"device"`
-	Level      string          `json:"level"`
-	Output     string          `json:"output"`
-	Value      json.RawMessage `json:"value"`
-	Quality    string          `json:"quality"`
-	Historical bool            `json:"historical"`
-	Text       string          `json:"text"`
+	Seq     uint64          `json:"seq"`
+	Kind    string          `json:"kind"`
+	Event   string          `json:"event"`
+	PointID string          `json:"point_id"`
+	Device  string          `json:"device"`
+	Level   string          `json:"level"`
+	Output  string          `json:"output"`
+	Value   json.RawMessage `json:"value"`
+	Quality string          `json:"quality"`
+	Cause   string          `json:"cause"`
+	// TS is the record's source time.
+	TS         time.Time `json:"ts"`
+	Historical bool      `json:"historical"`
+	Text       string    `json:"text"`
 }
 
 // Number returns the value of an analog record.

@@ -1,17 +1,13 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/plantgw/plantgw/internal/testenv"
 )
@@ -67,13 +63,13 @@ func testTCPLostUnits(t *testing.T, bins string) {
 
 	lost := map[string]time.Time{}
 	testenv.WaitFor(t, 10*time.Second, "comm_lost for TT-301 and AI-401", func() bool {
-		lost = sub.firstEvents("comm_lost")
+		lost = firstEvents(sub.Records(), "comm_lost")
 		return !lost["TT-301"].IsZero() && !lost["AI-401"].IsZero()
 	})
 	// Events travel ahead of samples, so wait for the samples as well.
 	testenv.WaitFor(t, time.Until(quirkEndLatest)+maxProbeWait, "comm_restored and good samples for LT-301, TT-301 and AI-401", func() bool {
-		restored := sub.firstEvents("comm_restored")
-		records := sub.records()
+		restored := firstEvents(sub.Records(), "comm_restored")
+		records := sub.Records()
 		for _, point := range []string{"LT-301.level", "TT-301.temp", "AI-401.ch1"} {
 			if !hasGoodSampleAfter(records, point, quirkEndLatest) {
 				return false
@@ -81,7 +77,7 @@ func testTCPLostUnits(t *testing.T, bins string) {
 		}
 		return !restored["LT-301"].IsZero() && !restored["TT-301"].IsZero() && !restored["AI-401"].IsZero()
 	})
-	records := sub.records()
+	records := sub.Records()
 
 	for _, device := range []string{"TT-301", "AI-401"} {
 		t.Run(device+" lost in time", func(t *testing.T) {
@@ -136,8 +132,8 @@ func testTCPWrongReplies(t *testing.T, bins string) {
 	gwStart := time.Now()
 	s.startGateway(t)
 	time.Sleep(runFor)
-	records := sub.records()
-	lost := sub.firstEvents("comm_lost")
+	records := sub.Records()
+	lost := firstEvents(sub.Records(), "comm_lost")
 
 	t.Run("no value from another device or request", func(t *testing.T) {
 		checkValues(t, records)
@@ -276,58 +272,16 @@ points:
 	return b.String()
 }
 
-// tcpRecord is a received record with the fields these tests read beyond
-// testenv.Received.
-type tcpRecord struct {
-	testenv.Received
-	Device string    `json:"device"`
-	Cause  string    `json:"cause"`
-	TS     time.Time `json:"ts"`
-}
-
-// tcpRecorder collects the records of the site's gateway.
-type tcpRecorder struct {
-	mu   sync.Mutex
-	recs []tcpRecord
-}
-
-// subscribe connects a platform stand-in to the site's broker, like
-// testenv.Subscribe but keeping each record's source time and device.
-func (s *tcpSite) subscribe(t *testing.T, clientID string) *tcpRecorder {
+// subscribe connects a platform stand-in to the site's broker.
+func (s *tcpSite) subscribe(t *testing.T, clientID string) *testenv.Subscriber {
 	t.Helper()
-	rec := &tcpRecorder{}
-	handler := func(_ mqtt.Client, m mqtt.Message) {
-		var body struct {
-			Records []tcpRecord `json:"records"`
-		}
-		if err := json.Unmarshal(m.Payload(), &body); err != nil {
-			return
-		}
-		rec.mu.Lock()
-		defer rec.mu.Unlock()
-		rec.recs = append(rec.recs, body.Records...)
-	}
-	o := mqtt.NewClientOptions().AddBroker(s.broker.URL()).SetClientID(clientID).SetCleanSession(false).
-		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(200 * time.Millisecond).
-		SetOnConnectHandler(func(c mqtt.Client) { c.Subscribe("plantgw/+/gw-tcp-quirks/+", 1, handler) })
-	client := mqtt.NewClient(o)
-	if tok := client.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscriber connect: %v", tok.Error())
-	}
-	t.Cleanup(func() { client.Disconnect(100) })
-	return rec
-}
-
-func (r *tcpRecorder) records() []tcpRecord {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]tcpRecord(nil), r.recs...)
+	return testenv.Subscribe(t, s.broker.URL(), clientID, "plantgw/+/gw-tcp-quirks/+")
 }
 
 // firstEvents returns the source time of the first event of kind per device.
-func (r *tcpRecorder) firstEvents(kind string) map[string]time.Time {
+func firstEvents(records []testenv.Received, kind string) map[string]time.Time {
 	first := map[string]time.Time{}
-	for _, rec := range r.records() {
+	for _, rec := range records {
 		if rec.Event == kind && first[rec.Device].IsZero() {
 			first[rec.Device] = rec.TS
 		}
@@ -338,7 +292,7 @@ func (r *tcpRecorder) firstEvents(kind string) map[string]time.Time {
 // checkValues reports every good or uncertain sample whose value is not
 // the one plantsim serves for that point: a reply taken by another
 // device's request, or a short or shifted reply decoded as a value.
-func checkValues(t *testing.T, records []tcpRecord) {
+func checkValues(t *testing.T, records []testenv.Received) {
 	t.Helper()
 	checked := 0
 	for _, r := range records {
@@ -370,7 +324,7 @@ func checkValues(t *testing.T, records []tcpRecord) {
 // checkPollRate checks that point produced good samples with a source time
 // in [from, to) at 90 % or more of its poll rate, less one sample for the
 // window's edges.
-func checkPollRate(t *testing.T, records []tcpRecord, point string, from, to time.Time, poll time.Duration) {
+func checkPollRate(t *testing.T, records []testenv.Received, point string, from, to time.Time, poll time.Duration) {
 	t.Helper()
 	good := 0
 	var previous time.Time
@@ -392,7 +346,7 @@ func checkPollRate(t *testing.T, records []tcpRecord, point string, from, to tim
 	t.Logf("%s: %d good samples in %v (%.1f polls), longest gap %v", point, good, window, expected, longestGap)
 }
 
-func hasGoodSampleAfter(records []tcpRecord, point string, after time.Time) bool {
+func hasGoodSampleAfter(records []testenv.Received, point string, after time.Time) bool {
 	for _, r := range records {
 		if r.PointID == point && r.Kind == "sample" && r.Quality == "good" && r.TS.After(after) {
 			return true
@@ -403,7 +357,7 @@ func hasGoodSampleAfter(records []tcpRecord, point string, after time.Time) bool
 
 // logSummary logs the samples per point and quality and the comm_lost
 // events, to show what the gateway made of each quirk.
-func logSummary(t *testing.T, records []tcpRecord, lost map[string]time.Time) {
+func logSummary(t *testing.T, records []testenv.Received, lost map[string]time.Time) {
 	counts := map[string]int{}
 	for _, r := range records {
 		if r.Kind == "sample" {
