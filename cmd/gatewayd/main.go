@@ -88,6 +88,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case *check:
 		fmt.Fprintln(stdout, pr.Sprintf("config %s is valid: %d buses, %d devices, %d points, %d interlocks",
 			cfg.File, len(cfg.Buses), len(cfg.Devices), len(cfg.Points), len(cfg.Interlocks)))
+		warnings, err := modbus.LoadWarnings(cfg, pr)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(stdout, w)
+		}
 		return exitOK
 	case *printPlan:
 		plan, err := modbus.FormatPlan(cfg, pr)

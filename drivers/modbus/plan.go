@@ -3,7 +3,6 @@ package modbus
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"golang.org/x/text/message"
@@ -150,41 +149,6 @@ func FormatPlan(cfg *config.Config, pr *message.Printer) (string, error) {
 		}
 	}
 	return b.String(), nil
-}
-
-// busLoad returns the share of each second that polling keeps an RTU bus
-// busy by the timing model, leaving out the devices' response times.
-func busLoad(cfg *config.Config, bus config.Bus) (float64, error) {
-	line := NewRTULine(*bus.RTU, bus.RTU.Baud, bus.RTU.Turnaround.D())
-	var load float64
-	for _, dev := range cfg.Devices {
-		if dev.Bus != bus.Name {
-			continue
-		}
-		for _, g := range pollGroups(dev, devicePoints(cfg, dev.Name)) {
-			blocks, err := PlanDevice(g.points, dev.MaxRegisters, dev.MaxGap)
-			if err != nil {
-				return 0, fmt.Errorf("device %s: %w", dev.Name, err)
-			}
-			load += line.CycleTime(blocks).Seconds() / g.period.D().Seconds()
-		}
-	}
-	return load, nil
-}
-
-// busFullShare is the bus load above which --print-plan warns: replies,
-// retries and slow devices need the rest.
-const busFullShare = 0.6
-
-func writeBusLoad(b *strings.Builder, pr *message.Printer, bus config.Bus, load float64) {
-	r := bus.RTU
-	b.WriteString(pr.Sprintf("bus %s (%s baud, %d%s%d): requests and replies take about %.0f%% of the line's time, plus the devices' response times",
-		bus.Name, strconv.Itoa(r.Baud), r.DataBits, strings.ToUpper(r.Parity[:1]), r.StopBits, 100*load))
-	b.WriteString("\n")
-	if load > busFullShare {
-		b.WriteString(pr.Sprintf("  warning: the line is nearly full; raise the baud rate, poll less often, or split the devices over two lines"))
-		b.WriteString("\n")
-	}
 }
 
 func writeBlocks(b *strings.Builder, pr *message.Printer, blocks []Block) {
