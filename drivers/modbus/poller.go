@@ -55,6 +55,11 @@ type link struct {
 	lastGood time.Time
 	failures int
 	lost     bool
+	// poll is the shortest period among the device's poll groups: comm
+	// loss is judged at the rate the device is read most often, so a
+	// group read once a minute does not declare it lost at its first
+	// miss.
+	poll time.Duration
 }
 
 // device is one poll group of a device: the points read at one period.
@@ -89,6 +94,9 @@ func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock C
 			}
 			gc := dc
 			gc.Poll = g.period
+			if l.poll == 0 || g.period.D() < l.poll {
+				l.poll = g.period.D()
+			}
 			d := &device{cfg: gc, link: l, blocks: blocks, points: g.points, decoders: map[string]Decoder{}, sampled: map[string]time.Time{}}
 			for _, pt := range g.points {
 				d.decoders[pt.ID] = NewDecoder(pt)
@@ -309,7 +317,7 @@ func (p *Poller) deviceAnswered(d *device, now time.Time, synced bool) {
 func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, synced bool) {
 	d.link.failures++
 	deadline := d.link.lastGood.Add(d.cfg.CommLossAfter.D())
-	if !d.link.lost && d.link.failures >= 2 && !now.Add(d.cfg.Poll.D()).Before(deadline) {
+	if !d.link.lost && d.link.failures >= 2 && !now.Add(d.link.poll).Before(deadline) {
 		d.link.lost = true
 		text := fmt.Sprintf("device %s on %s: no reply for %v", d.cfg.Name, p.bus.Name, now.Sub(d.link.lastGood).Round(time.Second))
 		if commErr != nil {
