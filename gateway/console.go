@@ -134,7 +134,7 @@ func (c *console) describe(e record.Event) string {
 	case record.FaultCleared:
 		return pr.Sprintf("FAULT OK  %s reads valid values again", e.Point)
 	case record.CommLost:
-		return pr.Sprintf("COMM LOST device %s does not reply", e.Device)
+		return c.commLost(e)
 	case record.CommRestored:
 		return pr.Sprintf("COMM OK   device %s replies again", e.Device)
 	case record.WriteUnconfirmed:
@@ -156,4 +156,26 @@ func (c *console) describe(e record.Event) string {
 		return pr.Sprintf("STOP      gateway stopped; all outputs de-energised")
 	}
 	return ""
+}
+
+// commLost describes a comm_lost event with its cause, so that an
+// installer can tell a silent device from a damaged line or a missing port.
+func (c *console) commLost(e record.Event) string {
+	pr := c.pr
+	switch e.Cause {
+	case record.CauseCRC:
+		return pr.Sprintf("COMM LOST device %s: its replies arrive damaged (CRC errors); check wiring, termination and parity", e.Device)
+	case record.CauseException:
+		return pr.Sprintf("COMM LOST device %s: the TCP gateway in front of it replies with exception %02X (%s)", e.Device, e.Code, c.gatewayException(e.Code))
+	case record.CauseNoConnection:
+		return pr.Sprintf("COMM LOST device %s: the port or connection cannot be used (%s)", e.Device, e.Text)
+	}
+	return pr.Sprintf("COMM LOST device %s does not reply within its timeout; check unit id, wiring, baud rate and parity", e.Device)
+}
+
+func (c *console) gatewayException(code byte) string {
+	if code == 0x0A {
+		return c.pr.Sprintf("path unavailable")
+	}
+	return c.pr.Sprintf("target device failed to respond")
 }

@@ -17,14 +17,19 @@ func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
 	events := []record.Event{
 		{Kind: record.AlarmRaised, Time: at, Point: "GT-102.conc", Level: record.AL2, Value: 42.5, HasValue: true},
 		{Kind: record.OutputChanged, Time: at, Output: "esd-1", State: "active"},
-		{Kind: record.CommLost, Time: at, Device: "GT-103"},
+		{Kind: record.CommLost, Time: at, Device: "GT-103", Cause: record.CauseTimeout},
+		{Kind: record.CommLost, Time: at, Device: "GT-104", Cause: record.CauseCRC},
+		{Kind: record.CommLost, Time: at, Device: "LT-301", Cause: record.CauseException, Code: 0x0A},
+		{Kind: record.CommLost, Time: at, Device: "GT-201", Cause: record.CauseNoConnection, Text: "open /dev/ttyS9: no such file or directory"},
 	}
 	tests := []struct {
 		lang string
 		want []string
 	}{
-		{"zh-CN", []string{"10:03:04 报警      GT-102.conc 二级报警, 数值 42.5 %LEL", "输出      esd-1 动作 (失电)", "通讯中断  设备 GT-103 无应答"}},
-		{"en", []string{"10:03:04 ALARM     GT-102.conc level 2 alarm, value 42.5 %LEL", "OUTPUT    esd-1 active (de-energised)", "COMM LOST device GT-103 does not reply"}},
+		{"zh-CN", []string{"10:03:04 报警      GT-102.conc 二级报警, 数值 42.5 %LEL", "输出      esd-1 动作 (失电)", "通讯中断  设备 GT-103 在超时时间内无应答",
+			"设备 GT-104 的应答损坏 (CRC 错误)", "设备 LT-301 前面的 TCP 网关回复异常 0A (路径不可用", "设备 GT-201 的串口或连接无法使用 (open /dev/ttyS9"}},
+		{"en", []string{"10:03:04 ALARM     GT-102.conc level 2 alarm, value 42.5 %LEL", "OUTPUT    esd-1 active (de-energised)", "COMM LOST device GT-103 does not reply within its timeout",
+			"device GT-104: its replies arrive damaged (CRC errors)", "exception 0A (path unavailable", "device GT-201: the port or connection cannot be used"}},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -54,6 +59,11 @@ func TestConsoleCoversEveryEventKind(t *testing.T) {
 	for _, k := range kinds {
 		if line := c.describe(record.Event{Kind: k, State: "inactive"}); line == "" || strings.Contains(line, "%!") {
 			t.Errorf("%s: console line %q", k, line)
+		}
+	}
+	for _, cause := range []record.Cause{record.CauseTimeout, record.CauseCRC, record.CauseException, record.CauseNoConnection} {
+		if line := c.describe(record.Event{Kind: record.CommLost, Cause: cause, Code: 0x0B}); strings.Contains(line, "%!") {
+			t.Errorf("comm_lost %s: console line %q", cause, line)
 		}
 	}
 }

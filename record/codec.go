@@ -55,7 +55,8 @@ func EncodeSample(s Sample) []byte {
 // EncodeEvent returns an event's stored form.
 func EncodeEvent(e Event) []byte {
 	st := stored{Kind: "e", Point: e.Point, Time: e.Time.UnixNano(), Synced: e.ClockSynced, Event: string(e.Kind),
-		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State, Lock: e.Interlock}
+		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State, Lock: e.Interlock,
+		Cause: e.Cause, Code: e.Code}
 	if e.HasValue {
 		st.Value = &e.Value
 	}
@@ -106,7 +107,8 @@ func Decode(data []byte) (Decoded, error) {
 		return Decoded{Sample: s}, nil
 	case "e":
 		e := &Event{Kind: EventKind(st.Event), Time: t, ClockSynced: st.Synced, Point: st.Point, Device: st.Device,
-			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State, Interlock: st.Lock}
+			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State, Interlock: st.Lock,
+			Cause: st.Cause, Code: st.Code}
 		if st.Value != nil {
 			e.Value = *st.Value
 		}

@@ -71,4 +71,9 @@ type Event struct {
 	State string
 	// Text is a short English description for logs.
 	Text string
+	// Cause is why a comm_lost device stopped answering: timeout, crc,
+	// exception (with the exception Code from a TCP-to-RTU gateway) or
+	// no_connection.
+	Cause Cause
+	Code  byte
 }

@@ -31,17 +31,20 @@ type Cause string
 
 // Causes, as named in the uplink protocol.
 const (
-	CauseNone        Cause = ""
-	CauseTimeout     Cause = "timeout"
-	CauseException   Cause = "exception"
-	CauseCRC         Cause = "crc"
-	CauseSentinel    Cause = "sentinel"
-	CauseLoopFault   Cause = "loop_fault"
-	CauseUnderRange  Cause = "under_range"
-	CauseOverRange   Cause = "over_range"
-	CauseStale       Cause = "stale"
-	CauseCommLost    Cause = "comm_lost"
-	CauseDeviceFault Cause = "device_fault"
+	CauseNone       Cause = ""
+	CauseTimeout    Cause = "timeout"
+	CauseException  Cause = "exception"
+	CauseCRC        Cause = "crc"
+	CauseSentinel   Cause = "sentinel"
+	CauseLoopFault  Cause = "loop_fault"
+	CauseUnderRange Cause = "under_range"
+	CauseOverRange  Cause = "over_range"
+	CauseStale      Cause = "stale"
+	CauseCommLost   Cause = "comm_lost"
+	// CauseNoConnection: the serial port or TCP connection could not be
+	// opened or failed; only comm_lost events carry it.
+	CauseNoConnection Cause = "no_connection"
+	CauseDeviceFault  Cause = "device_fault"
 	// CauseInvalidText marks a text point whose registers hold a byte that
 	// is not printable ASCII before the trailing padding.
 	CauseInvalidText Cause = "invalid_text"

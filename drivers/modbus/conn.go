@@ -111,6 +111,9 @@ func (c *wireConn) WriteRegister(ctx context.Context, unit uint8, addr, value ui
 // Stats returns the line's traffic and fault counters.
 func (c *wireConn) Stats() wire.Counts { return c.tr.Stats().Snapshot() }
 
+// UnitStats returns the counters of one unit id on the line.
+func (c *wireConn) UnitStats(unit uint8) wire.UnitCounts { return c.tr.Stats().Unit(unit) }
+
 func (c *wireConn) Close() error {
 	if err := c.tr.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", c.bus.Name, err)

@@ -37,17 +37,25 @@ type Poller struct {
 	clock   Clock
 	writes  chan Write
 	log     *slog.Logger
-	// reported is the line counters as last logged.
-	reported   wire.Counts
-	reportedAt time.Time
+	// reported is the line counters as last logged, reportedUnits each
+	// unit's.
+	reported      wire.Counts
+	reportedUnits map[uint8]wire.UnitCounts
+	reportedAt    time.Time
 }
 
 // lineReportInterval is how often at most the poller logs the line's
 // fault counters, and only when they changed.
 const lineReportInterval = time.Minute
 
+// firstLineReport is when after the start the first report may come.
+const firstLineReport = 10 * time.Second
+
 // counter is a Conn that counts its traffic; the gateway's Conns do.
-type counter interface{ Stats() wire.Counts }
+type counter interface {
+	Stats() wire.Counts
+	UnitStats(unit uint8) wire.UnitCounts
+}
 
 // link is the communication state of one physical device, shared by its
 // poll groups, so a device is reported lost and restored once.
@@ -81,7 +89,7 @@ type device struct {
 // per distinct period among its points.
 func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock Clock) (*Poller, error) {
 	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock, writes: make(chan Write, writeQueueSize),
-		log: slog.New(slog.DiscardHandler)}
+		log: slog.New(slog.DiscardHandler), reportedUnits: map[uint8]wire.UnitCounts{}}
 	for _, dc := range cfg.Devices {
 		if dc.Bus != bus.Name {
 			continue
@@ -110,7 +118,9 @@ func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock C
 // Run polls until ctx ends, then closes the connection.
 func (p *Poller) Run(ctx context.Context) error {
 	start, _ := p.clock()
-	p.reportedAt = start
+	// The first report comes after firstLineReport, while an installer
+	// is still watching the start.
+	p.reportedAt = start.Add(firstLineReport - lineReportInterval)
 	for i, d := range p.devices {
 		d.link.lastGood = start
 		for _, pt := range d.points {
@@ -168,7 +178,28 @@ func (p *Poller) reportLine(now time.Time, final bool) {
 	p.reported, p.reportedAt = c, now
 	p.log.Info("line counters", "bus", p.bus.Name, "requests", c.Requests, "replies", c.Replies,
 		"exceptions", c.Exceptions, "timeouts", c.Timeouts, "crc_errors", c.Damaged, "stray_bytes", c.StrayBytes,
-		"late_replies", c.Late, "stale_replies", c.Stale, "reconnects", c.Reconnects)
+		"late_replies", c.Late, "stale_replies", c.Stale, "reconnects", c.Reconnects, "open_failures", c.OpenFailures)
+	p.reportUnits()
+}
+
+// reportUnits logs the counters of each device whose faults changed since
+// the last report, so that a line's faults can be traced to a device.
+func (p *Poller) reportUnits() {
+	conn, ok := p.conn.(counter)
+	if !ok {
+		return
+	}
+	for _, d := range p.devices {
+		unit := uint8(d.cfg.Unit)
+		u := conn.UnitStats(unit)
+		if u.Faults() == p.reportedUnits[unit].Faults() {
+			continue
+		}
+		p.reportedUnits[unit] = u
+		p.log.Info("device counters", "bus", p.bus.Name, "device", d.cfg.Name, "unit", unit, "requests", u.Requests,
+			"exceptions", u.Exceptions, "timeouts", u.Timeouts, "crc_errors", u.Damaged, "late_replies", u.Late,
+			"stale_replies", u.Stale)
+	}
 }
 
 func (p *Poller) nextDue() *device {
@@ -323,8 +354,9 @@ func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, sync
 		if commErr != nil {
 			text += ": " + commErr.Error()
 		}
+		cause, code := lostCause(commErr)
 		p.sink.Event(record.Event{Kind: record.CommLost, Time: now, ClockSynced: synced, Device: d.cfg.Name,
-			Source: record.SourceAuto, Text: text})
+			Source: record.SourceAuto, Text: text, Cause: cause, Code: code})
 	}
 	if !d.link.lost {
 		return
@@ -334,6 +366,22 @@ func (p *Poller) deviceFailed(d *device, commErr *CommError, now time.Time, sync
 		p.sink.Sample(record.Sample{Point: pt.ID, Time: now, ClockSynced: synced, IsBool: pt.Type == "bool",
 			IsText: pt.Type == config.TextType, Quality: record.Bad, Cause: record.CauseCommLost})
 	}
+}
+
+// lostCause returns the cause of a comm_lost event from the last failed
+// request.
+func lostCause(e *CommError) (record.Cause, byte) {
+	switch {
+	case e == nil:
+		return record.CauseTimeout, 0
+	case e.Code == 0x0A || e.Code == 0x0B:
+		return record.CauseException, e.Code
+	case e.Cause == CommTimeout:
+		return record.CauseTimeout, 0
+	case e.Cause == CommCRC:
+		return record.CauseCRC, 0
+	}
+	return record.CauseNoConnection, 0
 }
 
 func (p *Poller) emitSamples(d *device, res *pollResult, now time.Time, synced bool) {

@@ -38,3 +38,22 @@ func TestSlowPollGroupDoesNotHastenCommLoss(t *testing.T) {
 		t.Errorf("comm_lost %v after start, want about comm_loss_after (%v)", d.Round(time.Millisecond), commLoss)
 	}
 }
+
+func TestLostCause(t *testing.T) {
+	cases := []struct {
+		err   *CommError
+		cause record.Cause
+		code  byte
+	}{
+		{&CommError{Cause: CommTimeout}, record.CauseTimeout, 0},
+		{&CommError{Cause: CommTimeout, Code: 0x0B}, record.CauseException, 0x0B},
+		{&CommError{Cause: CommCRC}, record.CauseCRC, 0},
+		{&CommError{Cause: CommIO}, record.CauseNoConnection, 0},
+		{nil, record.CauseTimeout, 0},
+	}
+	for _, c := range cases {
+		if cause, code := lostCause(c.err); cause != c.cause || code != c.code {
+			t.Errorf("%+v: %s %02X, want %s %02X", c.err, cause, code, c.cause, c.code)
+		}
+	}
+}

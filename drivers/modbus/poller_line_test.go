@@ -19,6 +19,13 @@ type countingConn struct {
 
 func (c *countingConn) Stats() wire.Counts { return c.counts }
 
+func (c *countingConn) UnitStats(unit uint8) wire.UnitCounts {
+	if unit == 1 {
+		return wire.UnitCounts{Requests: 9, Damaged: 1}
+	}
+	return wire.UnitCounts{}
+}
+
 func TestPollerLogsLineCountersAtStop(t *testing.T) {
 	cfg := testBusConfig(1, 100*time.Millisecond, 5*time.Second)
 	conn := &countingConn{fakeConn: fakeConn{reads: map[uint8]int{}}, counts: wire.Counts{Requests: 9, Replies: 7, Damaged: 1, StrayBytes: 13}}
@@ -32,7 +39,8 @@ func TestPollerLogsLineCountersAtStop(t *testing.T) {
 	defer cancel()
 	p.Run(ctx)
 	line := out.String()
-	for _, want := range []string{"line counters", "bus=b", "crc_errors=1", "stray_bytes=13", "requests=9"} {
+	for _, want := range []string{"line counters", "bus=b", "crc_errors=1", "stray_bytes=13", "requests=9",
+		"device counters", "device=A", "unit=1"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("log %q lacks %q", line, want)
 		}

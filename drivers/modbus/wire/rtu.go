@@ -74,14 +74,14 @@ func (t *RTU) Do(ctx context.Context, req Request, timeout time.Duration) (Reply
 	if err := t.port.Drain(); err != nil {
 		return Reply{}, t.ioFailed(err)
 	}
-	t.stats.requests.Add(1)
+	t.stats.units[req.Unit].requests.Add(1)
 	reply, err := t.receive(ctx, req, time.Now().Add(timeout))
 	if errors.Is(err, ErrTimeout) || errors.Is(err, ErrDamaged) {
-		t.stats.timeouts.Add(1)
+		t.stats.units[req.Unit].timeouts.Add(1)
 		t.listenForLate(ctx, req, timeout)
 	}
 	t.quietFrom = time.Now()
-	t.stats.countResult(err)
+	t.stats.countResult(req.Unit, err)
 	return reply, err
 }
 
@@ -93,13 +93,11 @@ func (t *RTU) receive(ctx context.Context, req Request, deadline time.Time) (Rep
 	for {
 		m := findReply(req, t.buf)
 		if m.end > 0 {
-			t.stats.stray.Add(uint64(m.start + len(t.buf) - m.end))
-			t.stats.damaged.Add(uint64(m.damaged))
+			t.countSkipped(req.Unit, m, m.start+len(t.buf)-m.end)
 			return ParseReply(req, t.buf[m.start+1:m.end-2])
 		}
 		if err := t.read(ctx, deadline); err != nil {
-			t.stats.stray.Add(uint64(len(t.buf)))
-			t.stats.damaged.Add(uint64(m.damaged))
+			t.countSkipped(req.Unit, m, len(t.buf))
 			if !errors.Is(err, ErrTimeout) {
 				return Reply{}, t.ioFailed(err)
 			}
@@ -111,13 +109,20 @@ func (t *RTU) receive(ctx context.Context, req Request, deadline time.Time) (Rep
 	}
 }
 
+// countSkipped counts the damaged frames of m, which carry unit's id, and,
+// as stray, the skipped bytes that were not part of one.
+func (t *RTU) countSkipped(unit byte, m match, skipped int) {
+	t.stats.units[unit].damaged.Add(uint64(m.damaged))
+	t.stats.stray.Add(uint64(max(skipped-m.damagedBytes, 0)))
+}
+
 // listenForLate waits up to one more timeout for the reply to req, which
 // the device may still send. A reply that comes is counted as late and
 // dropped; the caller already reported the timeout.
 func (t *RTU) listenForLate(ctx context.Context, req Request, timeout time.Duration) {
 	_, err := t.receive(ctx, req, time.Now().Add(timeout))
 	if err == nil || errors.As(err, new(*Exception)) || errors.Is(err, ErrShortReply) {
-		t.stats.late.Add(1)
+		t.stats.units[req.Unit].late.Add(1)
 	}
 }
 
@@ -181,6 +186,7 @@ func (t *RTU) ensureOpen() error {
 	}
 	p, err := t.opts.Open()
 	if err != nil {
+		t.stats.openFailures.Add(1)
 		return fmt.Errorf("open port: %w", err)
 	}
 	t.port = p

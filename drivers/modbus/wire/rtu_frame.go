@@ -12,8 +12,8 @@ type match struct {
 	// is not complete yet.
 	waiting bool
 	// damaged counts candidate frames with the right unit, function and
-	// length whose CRC failed.
-	damaged int
+	// length whose CRC failed; damagedBytes is their total length.
+	damaged, damagedBytes int
 }
 
 // findReply looks for the reply to req in buf. RTU marks frame ends only
@@ -39,6 +39,7 @@ func findReply(req Request, buf []byte) match {
 			return m
 		}
 		m.damaged++
+		m.damagedBytes += total
 	}
 	return m
 }

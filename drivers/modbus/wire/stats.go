@@ -2,53 +2,79 @@ package wire
 
 import "sync/atomic"
 
-// Stats counts a transport's traffic and what it discarded. The owner
-// updates it; any goroutine may take a Snapshot.
+// Stats counts a transport's traffic and what it discarded, for the whole
+// line and per unit id. The owner updates it; any goroutine may take a
+// Snapshot.
 type Stats struct {
-	requests   atomic.Uint64
-	replies    atomic.Uint64
-	exceptions atomic.Uint64
-	timeouts   atomic.Uint64
-	damaged    atomic.Uint64
-	stray      atomic.Uint64
-	late       atomic.Uint64
-	stale      atomic.Uint64
-	reconnects atomic.Uint64
+	replies      atomic.Uint64
+	stray        atomic.Uint64
+	reconnects   atomic.Uint64
+	openFailures atomic.Uint64
+	units        [256]unitStats
 }
 
-// Counts is a copy of Stats at one moment.
+type unitStats struct {
+	requests, exceptions, timeouts, damaged, late, stale atomic.Uint64
+}
+
+// Counts is a copy of a line's counters at one moment.
 type Counts struct {
-	Requests   uint64 // requests sent
-	Replies    uint64 // normal replies matched to their request
-	Exceptions uint64 // exception replies matched to their request
-	Timeouts   uint64 // requests without a reply in time
-	Damaged    uint64 // RTU frames whose CRC failed
-	StrayBytes uint64 // RTU bytes that belonged to no reply
-	Late       uint64 // RTU replies that came after the timeout and were dropped
-	Stale      uint64 // TCP replies with an old transaction id, dropped
-	Reconnects uint64 // ports or connections reopened after a failure
+	Requests     uint64 // requests sent
+	Replies      uint64 // normal replies matched to their request
+	Exceptions   uint64 // exception replies matched to their request
+	Timeouts     uint64 // requests without a reply in time
+	Damaged      uint64 // RTU frames for a request whose CRC failed
+	StrayBytes   uint64 // RTU bytes that were neither a reply nor a damaged frame
+	Late         uint64 // RTU replies that came after the timeout and were dropped
+	Stale        uint64 // TCP replies with an old transaction id, dropped
+	Reconnects   uint64 // ports or connections closed after a failure
+	OpenFailures uint64 // attempts to open the port or connection that failed
 }
 
-// Snapshot returns the counters as they are now.
+// UnitCounts is a copy of one unit id's counters.
+type UnitCounts struct {
+	Requests, Exceptions, Timeouts, Damaged, Late, Stale uint64
+}
+
+// Faults returns the sum of the counters that mean trouble with the unit.
+func (u UnitCounts) Faults() uint64 {
+	return u.Exceptions + u.Timeouts + u.Damaged + u.Late + u.Stale
+}
+
+// Snapshot returns the line's counters as they are now.
 func (s *Stats) Snapshot() Counts {
-	return Counts{
-		Requests: s.requests.Load(), Replies: s.replies.Load(), Exceptions: s.exceptions.Load(),
-		Timeouts: s.timeouts.Load(), Damaged: s.damaged.Load(), StrayBytes: s.stray.Load(),
-		Late: s.late.Load(), Stale: s.stale.Load(), Reconnects: s.reconnects.Load(),
+	c := Counts{Replies: s.replies.Load(), StrayBytes: s.stray.Load(), Reconnects: s.reconnects.Load(),
+		OpenFailures: s.openFailures.Load()}
+	for i := range s.units {
+		u := s.Unit(byte(i))
+		c.Requests += u.Requests
+		c.Exceptions += u.Exceptions
+		c.Timeouts += u.Timeouts
+		c.Damaged += u.Damaged
+		c.Late += u.Late
+		c.Stale += u.Stale
 	}
+	return c
+}
+
+// Unit returns the counters of one unit id as they are now.
+func (s *Stats) Unit(unit byte) UnitCounts {
+	u := &s.units[unit]
+	return UnitCounts{Requests: u.requests.Load(), Exceptions: u.exceptions.Load(), Timeouts: u.timeouts.Load(),
+		Damaged: u.damaged.Load(), Late: u.late.Load(), Stale: u.stale.Load()}
 }
 
 // Faults returns the sum of the counters that mean trouble on the line.
 func (c Counts) Faults() uint64 {
-	return c.Timeouts + c.Damaged + c.StrayBytes + c.Late + c.Stale + c.Reconnects
+	return c.Exceptions + c.Timeouts + c.Damaged + c.StrayBytes + c.Late + c.Stale + c.Reconnects + c.OpenFailures
 }
 
-// countResult counts the outcome of one request.
-func (s *Stats) countResult(err error) {
+// countResult counts the outcome of one request to unit.
+func (s *Stats) countResult(unit byte, err error) {
 	switch err.(type) {
 	case nil:
 		s.replies.Add(1)
 	case *Exception:
-		s.exceptions.Add(1)
+		s.units[unit].exceptions.Add(1)
 	}
 }

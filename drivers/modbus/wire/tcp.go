@@ -74,18 +74,18 @@ func (t *TCP) Do(ctx context.Context, req Request, timeout time.Duration) (Reply
 	if _, err := t.conn.Write(t.tx); err != nil {
 		return Reply{}, t.drop(fmt.Errorf("send: %w", err))
 	}
-	t.stats.requests.Add(1)
+	t.stats.units[req.Unit].requests.Add(1)
 	reply, err := t.receive(ctx, req, deadline)
 	switch {
 	case errors.Is(err, ErrTimeout):
-		t.stats.timeouts.Add(1)
+		t.stats.units[req.Unit].timeouts.Add(1)
 		if t.silent++; t.silent >= tcpSilentLimit {
 			t.drop(err)
 		}
 	case err == nil || errors.As(err, new(*Exception)) || errors.Is(err, ErrShortReply):
 		t.silent = 0
 	}
-	t.stats.countResult(err)
+	t.stats.countResult(req.Unit, err)
 	return reply, err
 }
 
@@ -105,7 +105,7 @@ func (t *TCP) receive(ctx context.Context, req Request, deadline time.Time) (Rep
 		}
 		txn, unit, pdu := binary.BigEndian.Uint16(frame), frame[6], frame[mbapLen:]
 		if txn != t.txn {
-			t.stats.stale.Add(1)
+			t.stats.units[unit].stale.Add(1)
 			continue
 		}
 		if unit != req.Unit {
@@ -169,6 +169,7 @@ func (t *TCP) connect(ctx context.Context, timeout time.Duration) error {
 	defer cancel()
 	conn, err := t.dial(dctx, t.addr)
 	if err != nil {
+		t.stats.openFailures.Add(1)
 		t.backoff = min(max(2*t.backoff, tcpRetryMin), tcpRetryMax)
 		t.retryAt = time.Now().Add(t.backoff)
 		return fmt.Errorf("connect to %s: %w", t.addr, err)

@@ -166,6 +166,10 @@ func TestTCPManyUnitsOneSilent(t *testing.T) {
 			}
 		}
 	}
+	stats := tcp.Stats()
+	if silent, other := stats.Unit(3), stats.Unit(1); silent.Timeouts != 4 || other.Timeouts != 0 || other.Requests != 4 {
+		t.Errorf("unit 3 counts %+v (want 4 timeouts), unit 1 counts %+v (want 4 requests, no timeout)", silent, other)
+	}
 	if n := srv.accepted(); n != 1 {
 		t.Errorf("%d connections, want 1", n)
 	}
@@ -212,6 +216,9 @@ func TestTCPBacksOffWhileServerIsDown(t *testing.T) {
 	}
 	if _, err := tcp.Do(context.Background(), readOne, 50*time.Millisecond); !errors.Is(err, ErrNotConnected) {
 		t.Fatalf("immediate retry: %v, want ErrNotConnected during back-off", err)
+	}
+	if c := tcp.Stats().Snapshot(); c.OpenFailures != 1 {
+		t.Errorf("open failures %d after one refused connection, want 1", c.OpenFailures)
 	}
 	time.Sleep(tcpRetryMin + 50*time.Millisecond)
 	if _, err := tcp.Do(context.Background(), readOne, 50*time.Millisecond); err == nil || errors.Is(err, ErrNotConnected) {
