@@ -3,6 +3,7 @@ package config
 import (
 	"encoding"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -18,9 +19,12 @@ type decoder struct {
 	ps      *problems
 	lines   map[string]int
 	anchors map[string]ast.Node
-	// failed holds the paths already reported: values that did not decode
-	// and keys that a misspelled key probably meant.
+	// failed holds the paths already reported: values that did not decode,
+	// keys that a misspelled key probably meant and values that contain an
+	// unset environment variable.
 	failed map[string]bool
+	// unset lists where expandEnv replaced an unset variable by nothing.
+	unset []unsetRef
 }
 
 var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -94,7 +98,7 @@ func (d *decoder) decodeStruct(path string, n ast.Node, v reflect.Value) {
 	}
 	fields := yamlFields(v.Type())
 	seen := map[string]int{}
-	for _, entry := range m.Values {
+	for i, entry := range m.Values {
 		key := entry.Key.String()
 		line := lineOf(entry.Key)
 		if _, dup := seen[key]; dup {
@@ -109,8 +113,44 @@ func (d *decoder) decodeStruct(path string, n ast.Node, v reflect.Value) {
 		}
 		child := joinPath(path, key)
 		d.lines[child] = line
+		if d.valueFromUnset(m.Values, i) {
+			// The unset variable is reported; what is left of the value
+			// would only be reported a second time.
+			d.failed[child] = true
+			continue
+		}
 		d.decode(child, entry.Value, v.Field(index))
 	}
+}
+
+// valueFromUnset reports whether the scalar value of entries[i] contains an
+// unset environment variable: one that lies on the key's line, after the
+// key and before the next key on that line (in a flow mapping).
+func (d *decoder) valueFromUnset(entries []*ast.MappingValueNode, i int) bool {
+	if len(d.unset) == 0 {
+		return false
+	}
+	switch d.resolve(entries[i].Value).(type) {
+	case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
+		// The nested keys and items are checked one by one.
+		return false
+	}
+	key := entries[i].Key.GetToken()
+	if key == nil {
+		return false
+	}
+	end := math.MaxInt
+	if i+1 < len(entries) {
+		if next := entries[i+1].Key.GetToken(); next != nil && next.Position.Line == key.Position.Line {
+			end = next.Position.Column
+		}
+	}
+	for _, u := range d.unset {
+		if u.line == key.Position.Line && u.column > key.Position.Column && u.column < end {
+			return true
+		}
+	}
+	return false
 }
 
 // mapping returns n as a mapping node, or reports that it is none. A

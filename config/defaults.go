@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -34,7 +35,11 @@ const (
 	DefaultReportInterval = Duration(60 * time.Second)
 )
 
-func applyDefaults(c *Config) {
+// applyDefaults fills every empty field with its default. It returns the
+// paths that take their value from another key, such as a device's timeout
+// from its bus, so validation checks that value only where it is written.
+func applyDefaults(c *Config) (inherited map[string]bool) {
+	inherited = map[string]bool{}
 	setString(&c.Site.Lang, DefaultLang)
 	setString(&c.Site.Timezone, DefaultTimezone)
 	setString(&c.Board.Profile, DefaultBoard)
@@ -45,9 +50,14 @@ func applyDefaults(c *Config) {
 		d := &c.Devices[i]
 		setDuration(&d.Poll, DefaultPoll)
 		setDuration(&d.CommLossAfter, DefaultCommLossAfter)
-		for _, b := range c.Buses {
-			if b.Name == d.Bus {
-				setDuration(&d.Timeout, b.Timeout)
+		if d.Timeout == 0 {
+			// An unknown bus leaves the timeout 0, and the bus itself is reported.
+			inherited[fmt.Sprintf("devices[%d].timeout", i)] = true
+			for _, b := range c.Buses {
+				if b.Name == d.Bus {
+					d.Timeout = b.Timeout
+					break
+				}
 			}
 		}
 		setInt(&d.MaxRegisters, DefaultMaxRegisters)
@@ -80,6 +90,7 @@ func applyDefaults(c *Config) {
 	setString(&c.Uplink.Format, DefaultFormat)
 	setString(&c.Buffer.Path, DefaultBufferPath)
 	setDuration(&c.Buffer.SyncInterval, DefaultSyncInterval)
+	return inherited
 }
 
 func applyBusDefaults(b *Bus) {

@@ -1,13 +1,10 @@
 package config
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"reflect"
 	"sort"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
@@ -26,16 +23,16 @@ func Load(path string) (*Config, error) {
 // lookup resolves ${NAME} references (nil means the process environment).
 func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
 	ps := &problems{file: file}
-	data = expandEnv(data, ps, lookup)
+	data, unset := expandEnv(data, ps, lookup)
 
 	tree, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		ps.add(syntaxLine(err), "YAML syntax error: %s", syntaxMessage(err))
+		addSyntaxProblem(ps, data, err)
 		return nil, ps.err()
 	}
 
 	cfg := &Config{File: file}
-	d := &decoder{ps: ps, lines: map[string]int{}, anchors: map[string]ast.Node{}, failed: map[string]bool{}}
+	d := &decoder{ps: ps, lines: map[string]int{}, anchors: map[string]ast.Node{}, failed: map[string]bool{}, unset: unset}
 	for _, doc := range tree.Docs {
 		if doc.Body != nil {
 			d.decode("", doc.Body, reflect.ValueOf(cfg).Elem())
@@ -47,8 +44,8 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	// mistake. Paths whose value failed to decode, or that a misspelled key
 	// probably meant, are skipped so no mistake is reported twice.
 	cfg.lines = d.lines
-	applyDefaults(cfg)
-	v := &validator{ps: ps, lines: d.lines, cfg: cfg, skip: d.failed}
+	inherited := applyDefaults(cfg)
+	v := &validator{ps: ps, lines: d.lines, cfg: cfg, skip: d.failed, inherited: inherited}
 	// Decoding problems were found before names were known.
 	for i := range ps.list {
 		for j, a := range ps.list[i].Args {
@@ -69,20 +66,4 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 func sorted(ps *problems) error {
 	sort.SliceStable(ps.list, func(i, j int) bool { return ps.list[i].Line < ps.list[j].Line })
 	return ps.err()
-}
-
-func syntaxLine(err error) int {
-	var se *yaml.SyntaxError
-	if errors.As(err, &se) && se.Token != nil {
-		return se.Token.Position.Line
-	}
-	return 0
-}
-
-func syntaxMessage(err error) string {
-	var se *yaml.SyntaxError
-	if errors.As(err, &se) {
-		return se.Message
-	}
-	return fmt.Sprint(err)
 }

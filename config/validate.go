@@ -18,6 +18,9 @@ type validator struct {
 	cfg   *Config
 	// skip holds paths already reported while decoding.
 	skip map[string]bool
+	// inherited holds the paths whose value the file leaves out and
+	// defaults copy from another key, which is checked where it is written.
+	inherited map[string]bool
 }
 
 // line returns the line of path, or of its nearest parent that has one.
@@ -180,11 +183,23 @@ func (v *validator) validateBuses() {
 			v.validateRTU(p+".rtu", b.RTU)
 		}
 		if b.TCP != nil {
-			if _, _, err := net.SplitHostPort(b.TCP.Address); err != nil {
-				v.add(p+".tcp.address", "%s: %q is not one of %s", p+".tcp.address", b.TCP.Address, "HOST:PORT such as 192.0.2.10:502")
-			}
+			v.validateTCPAddress(p+".tcp.address", b.TCP.Address)
 		}
 	}
+}
+
+// validateTCPAddress checks a Modbus TCP address: a host and a port.
+func (v *validator) validateTCPAddress(path, address string) {
+	if !v.require(path, address) {
+		return
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err == nil && host != "" {
+		if n, err := strconv.ParseUint(port, 10, 16); err == nil && n > 0 {
+			return
+		}
+	}
+	v.add(path, "%s: %q is not a valid address; write HOST:PORT, such as 192.0.2.10:502", path, address)
 }
 
 var standardBauds = []string{"1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"}
@@ -224,7 +239,7 @@ func (v *validator) validateDevices() {
 			v.intRange(p+".unit", d.Unit, 0, 255)
 		}
 		v.durationRange(p+".poll", d.Poll, 50*time.Millisecond, time.Hour)
-		if ok {
+		if !v.inherited[p+".timeout"] {
 			v.durationRange(p+".timeout", d.Timeout, 10*time.Millisecond, 10*time.Second)
 		}
 		// A lost detector must be reported within 100 s (GB/T 50493-2019).

@@ -168,7 +168,9 @@ func (v *validator) validateInterlocks() {
 				v.add(pp, "%s: point %q has no %s alarm", pp, id, il.When.Alarm)
 			}
 		}
-		if _, _, ok := ParseVote(il.When.Vote, len(il.When.Points)); !ok {
+		// Without points the vote has no default, and the missing points
+		// are already reported.
+		if _, _, ok := ParseVote(il.When.Vote, len(il.When.Points)); !ok && (il.When.Vote != "" || len(il.When.Points) > 0) {
 			v.add(p+".when.vote", "%s: vote %q is not MooN (1oo1, 1oo2, 2oo3...) with M <= N = %d points", p+".when.vote", il.When.Vote, len(il.When.Points))
 		}
 		if len(il.Do) == 0 {
