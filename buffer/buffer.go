@@ -82,6 +82,10 @@ type Buffer struct {
 // ErrClosed is returned by operations on a closed buffer.
 var ErrClosed = errors.New("buffer closed")
 
+// ErrLocked is returned by Open when another open store, usually a running
+// gatewayd, holds the buffer's directory lock.
+var ErrLocked = errors.New("buffer is locked by another process")
+
 // Open opens or creates the store at opts.Path.
 func Open(opts Options) (*Buffer, error) {
 	if opts.SyncInterval <= 0 {
@@ -92,6 +96,11 @@ func Open(opts Options) (*Buffer, error) {
 	}
 	db, err := badger.Open(badgerOptions(opts.Path, opts.Logger))
 	if err != nil {
+		// Badger v4.9.6 formats the lock error with %+v, so errors.Is
+		// cannot find its cause; the lock itself is checked instead.
+		if lockedByOther(opts.Path) {
+			return nil, fmt.Errorf("open buffer %s: %w (%v)", opts.Path, ErrLocked, err)
+		}
 		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
 	}
 	b := &Buffer{db: db, opts: opts, pending: map[Lane]int{}, notify: make(chan struct{}, 1), synced: time.Now()}

@@ -1,6 +1,7 @@
 package buffer
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -155,5 +156,43 @@ func TestMetaSurvivesReopen(t *testing.T) {
 	}
 	if b.Stats().LastSeq != 0 {
 		t.Errorf("meta counted as a record: last seq %d", b.Stats().LastSeq)
+	}
+}
+
+func TestDeleteMetaSurvivesReopen(t *testing.T) {
+	dir := t.TempDir()
+	b := openTest(t, dir)
+	if err := b.PutMeta("alarm/latches", []byte(`{"trips":["esd"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteMeta("alarm/latches"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteMeta("never-stored"); err != nil {
+		t.Errorf("DeleteMeta of a missing document: %v, want nil", err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	b = openTest(t, dir)
+	defer b.Close()
+	if got, err := b.GetMeta("alarm/latches"); err != nil || got != nil {
+		t.Errorf("after delete and reopen: %q, %v; want nil, nil", got, err)
+	}
+}
+
+func TestOpenLockedReturnsErrLocked(t *testing.T) {
+	dir := t.TempDir()
+	b := openTest(t, dir)
+	defer b.Close()
+
+	second, err := Open(Options{Path: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err == nil {
+		second.Close()
+		t.Fatal("second Open of a locked buffer succeeded")
+	}
+	if !errors.Is(err, ErrLocked) {
+		t.Errorf("second Open: %v, want ErrLocked", err)
 	}
 }

@@ -48,3 +48,18 @@ func (b *Buffer) GetMeta(name string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// DeleteMeta removes a document stored with PutMeta and syncs the removal
+// to disk before returning. Removing a missing document is not an error.
+func (b *Buffer) DeleteMeta(name string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	if err := b.db.Update(func(txn *badger.Txn) error { return txn.Delete(metaKey(name)) }); err != nil {
+		return fmt.Errorf("delete %s: %w", name, err)
+	}
+	b.dirty = true
+	return b.syncLocked()
+}

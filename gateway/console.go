@@ -102,9 +102,13 @@ func sortedPoints(m map[string][]record.Level) []string {
 	return out
 }
 
-func (c *console) level(l record.Level) string {
+func (c *console) level(l record.Level) string { return levelName(c.pr, l) }
+
+// levelName returns the operator's name of an alarm level in pr's
+// language, or the level's code when it has none.
+func levelName(pr *message.Printer, l record.Level) string {
 	if name, ok := levelNames[l]; ok {
-		return c.pr.Sprintf(name)
+		return pr.Sprintf(name)
 	}
 	return string(l)
 }

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/text/message"
 
+	"github.com/plantgw/plantgw/buffer"
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/drivers/modbus"
 	"github.com/plantgw/plantgw/gateway"
@@ -45,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	printPlan := fs.Bool("print-plan", false, "")
 	logLevel := fs.String("log-level", "info", "")
 	withConsole := fs.Bool("console", false, "")
+	clearLatches := fs.Bool("clear-latches", false, "")
 	pr := locale.Printer(langFromArgs(args))
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -61,6 +63,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, pr.Sprintf("invalid --lang %q: use zh-CN or en", *lang))
 			return exitUsage
 		}
+	}
+	if *clearLatches && (*check || *printPlan || *withConsole) {
+		fmt.Fprintln(stderr, pr.Sprintf("--clear-latches cannot be combined with --check, --print-plan or --console"))
+		return exitUsage
 	}
 	if fs.NArg() == 1 && !isFlagSet(fs, "config") {
 		*configPath = fs.Arg(0)
@@ -105,6 +111,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, plan)
 		return exitOK
+	case *clearLatches:
+		return runClearLatches(cfg, *logLevel, stdout, stderr, pr)
 	}
 	var consoleOut io.Writer
 	if *withConsole {
@@ -113,13 +121,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return serve(cfg, *logLevel, consoleOut, stderr, pr)
 }
 
-func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *message.Printer) int {
+// newLogger returns the English log on stderr at level, or prints why
+// level is invalid and returns nil.
+func newLogger(level string, stderr io.Writer, pr *message.Printer) *slog.Logger {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		fmt.Fprintln(stderr, pr.Sprintf("invalid --log-level %q: use debug, info, warn or error", level))
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+}
+
+func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *message.Printer) int {
+	log := newLogger(level, stderr, pr)
+	if log == nil {
 		return exitUsage
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -144,6 +161,32 @@ func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *m
 		return exitRuntime
 	}
 	log.Info("gateway stopped")
+	return exitOK
+}
+
+// runClearLatches removes the latched alarms and trips that a stopped
+// gateway keeps in its buffer and prints what it removed. It never runs
+// beside a gateway: the buffer's lock makes it exit 1 while gatewayd runs.
+func runClearLatches(cfg *config.Config, level string, stdout, stderr io.Writer, pr *message.Printer) int {
+	log := newLogger(level, stderr, pr)
+	if log == nil {
+		return exitUsage
+	}
+	cleared, err := gateway.ClearLatches(cfg, log)
+	switch {
+	case errors.Is(err, buffer.ErrLocked):
+		fmt.Fprintln(stderr, pr.Sprintf("buffer %s is locked by a running gatewayd; stop gatewayd, then run --clear-latches again", cfg.Buffer.Path))
+		return exitRuntime
+	case errors.Is(err, os.ErrNotExist):
+		fmt.Fprintln(stderr, pr.Sprintf("buffer %s does not exist; check buffer.path in config %s", cfg.Buffer.Path, cfg.File))
+		return exitRuntime
+	case err != nil:
+		fmt.Fprintln(stderr, pr.Sprintf("clearing latches failed: %v", err))
+		return exitRuntime
+	}
+	for _, line := range cleared.Report(pr, cfg.Buffer.Path) {
+		fmt.Fprintln(stdout, line)
+	}
 	return exitOK
 }
 
@@ -204,5 +247,6 @@ func usage(w io.Writer, pr *message.Printer) {
 	fmt.Fprintln(w, pr.Sprintf("  --lang LANG       language of messages: zh-CN (default) or en"))
 	fmt.Fprintln(w, pr.Sprintf("  --log-level LVL   debug, info, warn or error (default info)"))
 	fmt.Fprintln(w, pr.Sprintf("  --console         print every alarm, trip and output change on stdout for operators"))
+	fmt.Fprintln(w, pr.Sprintf("  --clear-latches   with gatewayd stopped: clear the latched alarms and trips kept in the buffer and exit"))
 	fmt.Fprintln(w, pr.Sprintf("Without --lang, the language is PLANTGW_LANG, then the config's site.lang, then zh-CN."))
 }

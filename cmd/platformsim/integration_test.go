@@ -162,13 +162,13 @@ func TestRunCountsPublishedMessages(t *testing.T) {
 		"[platform] gw-demo-01 ALARM GT-102.conc level al1 value 26 at 2026-12-04T20:15:02.981+08:00 seq 3",
 		"[platform] gw-demo-01 TRIP GT-102.conc output DO-3 value 26 at 2026-12-04T20:15:02.981+08:00 seq 7",
 		"[platform] invalid message on plantgw/91320500MA1DEMO01X/gw-demo-01/telemetry: records[0].value: must not be null when quality is good",
-		"platform summary: gateway gw-demo-01 received 5 records, 1 alarms, 2 gaps, 1 duplicates, 1 invalid",
+		"platform summary: gateway gw-demo-01 received 5 records, 1 alarms, 1 trips, 2 gaps, 1 duplicates, 1 invalid",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout has no line %q:\n%s", want, out)
 		}
 	}
-	if !strings.HasSuffix(out, "platform summary: gateway gw-demo-01 received 5 records, 1 alarms, 2 gaps, 1 duplicates, 1 invalid\n") {
+	if !strings.HasSuffix(out, "platform summary: gateway gw-demo-01 received 5 records, 1 alarms, 1 trips, 2 gaps, 1 duplicates, 1 invalid\n") {
 		t.Errorf("the final line is not last:\n%s", out)
 	}
 
@@ -273,7 +273,7 @@ func TestRunRecordsWillWhenConnectionDrops(t *testing.T) {
 		t.Errorf("report status = %q, want offline after the will", g.Status)
 	}
 	checkCounts(t, []countCheck{{"messages", g.Messages, 1}, {"invalid", g.Invalid, 0}})
-	if !strings.Contains(sim.stdout.String(), "平台汇总: 网关 gw-demo-01 收到记录 0 条, 报警 0 次, 缺号 0, 重复 0, 格式错误 0") {
+	if !strings.Contains(sim.stdout.String(), "平台汇总: 网关 gw-demo-01 收到记录 0 条, 报警 0 次, 联锁跳车 0 次, 缺号 0, 重复 0, 格式错误 0") {
 		t.Errorf("stdout has no zh-CN final line:\n%s", sim.stdout.String())
 	}
 }

@@ -16,7 +16,7 @@ const invalidLineInterval = time.Second
 const maxMissingRanges = 100
 
 // notableEvents are printed as their own line when they arrive.
-var notableEvents = []string{"alarm_raised", "trip", "comm_lost", "fault_raised"}
+var notableEvents = []string{"alarm_raised", "trip", "comm_lost", "comm_restored", "fault_raised"}
 
 // receiver validates and counts every uplink message. The broker calls
 // handle from each client's connection goroutine, so all state is guarded by

@@ -71,6 +71,32 @@ func TestReceiverCountsAndPrintsAlarm(t *testing.T) {
 	}
 }
 
+func TestReceiverPrintsCommLossAndRecovery(t *testing.T) {
+	recv, out, _ := newTestReceiver(langChinese)
+	events := testTopic(topicEvents).name
+	commEvent := func(seq int, event string) []byte {
+		return withEvent(both(set("seq", seq), set("event", event), set("device", "GT-103"), set("point_id", ""),
+			remove("hazard_code"), remove("point_code"), remove("level"), set("value", nil)))
+	}
+
+	recv.handle(events, qos1, commEvent(1, "comm_lost"))
+	recv.handle(events, qos1, commEvent(2, "comm_restored"))
+
+	lines := out.take()
+	want := []string{
+		"[平台] gw-demo-01 通讯中断 设备 GT-103 时间 2026-12-04T20:15:02.981+08:00 seq 1",
+		"[平台] gw-demo-01 通讯恢复 设备 GT-103 时间 2026-12-04T20:15:02.981+08:00 seq 2",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("lines = %q, want %q", lines, want)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d = %q, want %q", i, lines[i], want[i])
+		}
+	}
+}
+
 func TestReceiverPrintsTextWhenItChanges(t *testing.T) {
 	recv, out, _ := newTestReceiver(langEnglish)
 	telemetry := testTopic(topicTelemetry).name

@@ -62,14 +62,14 @@ func finalLines(l *localizer, gateways []gatewayReport) []string {
 	}
 	lines := make([]string, 0, len(gateways))
 	for _, g := range gateways {
-		lines = append(lines, l.text("platform summary: gateway %s received %s records, %s alarms, %s gaps, %s duplicates, %s invalid",
-			displayID(g.GatewayID), itoa(g.Records), itoa(g.Alarms), itoa(g.Gaps), itoa(g.Duplicates), itoa(g.Invalid)))
+		lines = append(lines, l.text("platform summary: gateway %s received %s records, %s alarms, %s trips, %s gaps, %s duplicates, %s invalid",
+			displayID(g.GatewayID), itoa(g.Records), itoa(g.Alarms), itoa(g.Trips), itoa(g.Gaps), itoa(g.Duplicates), itoa(g.Invalid)))
 	}
 	return lines
 }
 
-// eventLine formats the line printed when an alarm_raised, trip, comm_lost or
-// fault_raised event arrives for the first time.
+// eventLine formats the line printed when an alarm_raised, trip, comm_lost,
+// comm_restored or fault_raised event arrives for the first time.
 func eventLine(l *localizer, gatewayID string, rec record) string {
 	parts := []string{l.text("[platform]"), displayID(gatewayID), eventLabel(l, rec.event)}
 	if rec.pointID != "" {
@@ -113,6 +113,8 @@ func eventLabel(l *localizer, event string) string {
 		return l.text("TRIP")
 	case "comm_lost":
 		return l.text("COMM LOST")
+	case "comm_restored":
+		return l.text("COMM RESTORED")
 	case "fault_raised":
 		return l.text("FAULT")
 	}

@@ -42,13 +42,17 @@ func TestSummaryLineExtras(t *testing.T) {
 }
 
 func TestFinalLines(t *testing.T) {
+	tripped := demoGateway()
+	tripped.Trips = 2
 	cases := []struct {
 		lang     string
 		gateways []gatewayReport
 		want     string
 	}{
-		{langChinese, []gatewayReport{demoGateway()}, "平台汇总: 网关 gw-demo-01 收到记录 1234 条, 报警 3 次, 缺号 0, 重复 0, 格式错误 0"},
-		{langEnglish, []gatewayReport{demoGateway()}, "platform summary: gateway gw-demo-01 received 1234 records, 3 alarms, 0 gaps, 0 duplicates, 0 invalid"},
+		{langChinese, []gatewayReport{demoGateway()}, "平台汇总: 网关 gw-demo-01 收到记录 1234 条, 报警 3 次, 联锁跳车 0 次, 缺号 0, 重复 0, 格式错误 0"},
+		{langEnglish, []gatewayReport{demoGateway()}, "platform summary: gateway gw-demo-01 received 1234 records, 3 alarms, 0 trips, 0 gaps, 0 duplicates, 0 invalid"},
+		{langChinese, []gatewayReport{tripped}, "平台汇总: 网关 gw-demo-01 收到记录 1234 条, 报警 3 次, 联锁跳车 2 次, 缺号 0, 重复 0, 格式错误 0"},
+		{langEnglish, []gatewayReport{tripped}, "platform summary: gateway gw-demo-01 received 1234 records, 3 alarms, 2 trips, 0 gaps, 0 duplicates, 0 invalid"},
 		{langChinese, nil, "平台汇总: 没有收到任何网关的消息"},
 		{langEnglish, nil, "platform summary: no gateway sent any message"},
 	}
@@ -83,6 +87,8 @@ func TestEventLines(t *testing.T) {
 			"[平台] gw-demo-01 联锁跳车 输出 DO-3 时间 2026-12-04T20:15:03+08:00 seq 8"},
 		{record{seq: 9, kind: "event", event: "comm_lost", device: "rtu-1", ts: "2026-12-04T20:15:04+08:00", historical: true},
 			"[平台] gw-demo-01 通讯中断 设备 rtu-1 时间 2026-12-04T20:15:04+08:00 seq 9 (补传)"},
+		{record{seq: 11, kind: "event", event: "comm_restored", device: "rtu-1", ts: "2026-12-04T20:15:06+08:00"},
+			"[平台] gw-demo-01 通讯恢复 设备 rtu-1 时间 2026-12-04T20:15:06+08:00 seq 11"},
 		{record{seq: 10, kind: "event", event: "fault_raised", pointID: "LT-1", value: "null", ts: "2026-12-04T20:15:05+08:00"},
 			"[平台] gw-demo-01 故障 LT-1 时间 2026-12-04T20:15:05+08:00 seq 10"},
 	}
