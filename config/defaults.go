@@ -81,6 +81,10 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 			// Any one point in alarm trips: the conservative choice.
 			w.Vote = "1oo" + strconv.Itoa(len(w.Points))
 		}
+		if c.Interlocks[i].FaultTrips == nil {
+			yes := true
+			c.Interlocks[i].FaultTrips = &yes
+		}
 	}
 	m := &c.Uplink.MQTT
 	setString(&m.ClientID, c.Site.GatewayID)

@@ -217,6 +217,16 @@ type Gas struct {
 	AL1      float64 `yaml:"al1"`
 	AL2      float64 `yaml:"al2"`
 	Deadband float64 `yaml:"deadband"`
+	// OEL and IDLH of a toxic gas, in the point's unit. When given, the
+	// set points are checked against GB/T 50493-2019: level 1 at most
+	// 100 % OEL and level 2 at most 200 % OEL, or, with only IDLH, 5 %
+	// and 10 % of IDLH.
+	OEL  float64 `yaml:"oel"`
+	IDLH float64 `yaml:"idlh"`
+	// OnDelay is how long the reading must stay past a set point before
+	// the alarm is raised; OffDelay how long back inside before it clears.
+	OnDelay  Duration `yaml:"on_delay"`
+	OffDelay Duration `yaml:"off_delay"`
 }
 
 // Limits holds a process value's high and low alarm set points.
@@ -226,6 +236,8 @@ type Limits struct {
 	L        *float64 `yaml:"l"`
 	LL       *float64 `yaml:"ll"`
 	Deadband float64  `yaml:"deadband"`
+	OnDelay  Duration `yaml:"on_delay"`
+	OffDelay Duration `yaml:"off_delay"`
 }
 
 // Platform holds the codes that identify a point to the platform.
@@ -240,6 +252,10 @@ type Interlock struct {
 	Name string   `yaml:"name"`
 	When When     `yaml:"when"`
 	Do   []Effect `yaml:"do"`
+	// FaultTrips makes a cause point in fault (no valid reading) count as
+	// a vote to trip. It defaults to true: a shutdown function fails
+	// toward its safe state.
+	FaultTrips *bool `yaml:"fault_trips"`
 }
 
 // When is an interlock's cause: an alarm level on a set of points, voted

@@ -111,8 +111,41 @@ func (v *validator) validateGas(p string, pt *Point) {
 			v.add(p+".gas.al2", "%s: combustible gas level 2 must be at most 50 %%LEL (GB/T 50493-2019), got %v", p+".gas.al2", g.AL2)
 		}
 	}
+	if g.Kind == "toxic" {
+		v.validateToxicLimits(p, g)
+	}
 	if g.Deadband < 0 {
 		v.add(p+".gas.deadband", "%s: %v is out of range; use %s", p+".gas.deadband", g.Deadband, ">= 0")
+	}
+	v.durationRange(p+".gas.on_delay", g.OnDelay, 0, maxAlarmDelay)
+	v.durationRange(p+".gas.off_delay", g.OffDelay, 0, maxAlarmDelay)
+}
+
+// maxAlarmDelay bounds the on and off delays: an alarm must still sound
+// within a minute (GB/T 50493-2019).
+const maxAlarmDelay = 30 * time.Second
+
+// validateToxicLimits checks a toxic gas point's set points against its
+// OEL, or its IDLH when only that is given (GB/T 50493-2019).
+func (v *validator) validateToxicLimits(p string, g *Gas) {
+	if g.OEL < 0 || g.IDLH < 0 {
+		v.add(p+".gas.oel", "%s: oel and idlh must not be negative", p+".gas")
+	}
+	switch {
+	case g.OEL > 0:
+		if g.AL1 > g.OEL {
+			v.add(p+".gas.al1", "%s: toxic gas level 1 must be at most 100 %% of OEL (%v), got %v (GB/T 50493-2019)", p+".gas.al1", g.OEL, g.AL1)
+		}
+		if g.AL2 > 2*g.OEL {
+			v.add(p+".gas.al2", "%s: toxic gas level 2 must be at most 200 %% of OEL (%v), got %v (GB/T 50493-2019)", p+".gas.al2", 2*g.OEL, g.AL2)
+		}
+	case g.IDLH > 0:
+		if g.AL1 > 0.05*g.IDLH {
+			v.add(p+".gas.al1", "%s: toxic gas level 1 must be at most 5 %% of IDLH (%v), got %v (GB/T 50493-2019)", p+".gas.al1", 0.05*g.IDLH, g.AL1)
+		}
+		if g.AL2 > 0.1*g.IDLH {
+			v.add(p+".gas.al2", "%s: toxic gas level 2 must be at most 10 %% of IDLH (%v), got %v (GB/T 50493-2019)", p+".gas.al2", 0.1*g.IDLH, g.AL2)
+		}
 	}
 }
 
@@ -138,6 +171,8 @@ func (v *validator) validateLimits(p string, l *Limits) {
 	if l.Deadband < 0 {
 		v.add(p+".limits.deadband", "%s: %v is out of range; use %s", p+".limits.deadband", l.Deadband, ">= 0")
 	}
+	v.durationRange(p+".limits.on_delay", l.OnDelay, 0, maxAlarmDelay)
+	v.durationRange(p+".limits.off_delay", l.OffDelay, 0, maxAlarmDelay)
 }
 
 var voteSyntax = regexp.MustCompile(`^([1-9][0-9]*)oo([1-9][0-9]*)$`)

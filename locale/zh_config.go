@@ -15,4 +15,9 @@ var zhCNConfig = map[string]string{
 	"YAML syntax error: key %q appears twice in this block (first at line %d); remove one of them":                                                                                        "YAML 语法错误: 键 %q 在同一层中出现了两次 (首次出现在第 %d 行); 请删除其中一个",
 	"YAML syntax error: a value cannot start with %s; put the value in quotes":                                                                                                            "YAML 语法错误: 值不能以 %s 开头; 请给这个值加上引号",
 	"%s: %q is not a valid address; write HOST:PORT, such as 192.0.2.10:502":                                                                                                              "%s: %q 不是有效的地址; 需要 主机:端口, 例如 192.0.2.10:502",
+	"%s: oel and idlh must not be negative":                                              "%s: oel 和 idlh 不得为负数",
+	"%s: toxic gas level 1 must be at most 100 %% of OEL (%v), got %v (GB/T 50493-2019)": "%s: 有毒气体一级报警值不得高于 100 %% OEL (%v), 实际为 %v (GB/T 50493-2019)",
+	"%s: toxic gas level 2 must be at most 200 %% of OEL (%v), got %v (GB/T 50493-2019)": "%s: 有毒气体二级报警值不得高于 200 %% OEL (%v), 实际为 %v (GB/T 50493-2019)",
+	"%s: toxic gas level 1 must be at most 5 %% of IDLH (%v), got %v (GB/T 50493-2019)":  "%s: 有毒气体一级报警值不得高于 5 %% IDLH (%v), 实际为 %v (GB/T 50493-2019)",
+	"%s: toxic gas level 2 must be at most 10 %% of IDLH (%v), got %v (GB/T 50493-2019)": "%s: 有毒气体二级报警值不得高于 10 %% IDLH (%v), 实际为 %v (GB/T 50493-2019)",
 }
