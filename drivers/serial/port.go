@@ -78,22 +78,41 @@ func (p *Port) Flush() error {
 	return nil
 }
 
-// DiscardInput discards every byte received and not yet read and returns
-// how many there were.
+// DiscardInput reads and drops the bytes received and not yet read, and
+// returns how many there were. It reads rather than flushes, so that a
+// byte arriving meanwhile is either counted here or left for the next
+// Read, never lost uncounted.
 func (p *Port) DiscardInput() (int, error) {
-	var n int
+	var pending int
 	err := p.control(func(fd int) error {
 		var err error
-		if n, err = unix.IoctlGetInt(fd, unix.TIOCINQ); err != nil {
-			return fmt.Errorf("count input: %w", err)
-		}
-		return unix.IoctlSetInt(fd, unix.TCFLSH, unix.TCIFLUSH)
+		pending, err = unix.IoctlGetInt(fd, unix.TIOCINQ)
+		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("discard input of %s: %w", p.path, err)
+		return 0, fmt.Errorf("count input of %s: %w", p.path, err)
 	}
-	return n, nil
+	scratch := make([]byte, 256)
+	total := 0
+	for total < pending {
+		if err := p.f.SetReadDeadline(time.Now().Add(discardWait)); err != nil {
+			return total, fmt.Errorf("discard input of %s: %w", p.path, err)
+		}
+		n, err := p.f.Read(scratch[:min(len(scratch), pending-total)])
+		total += n
+		if err != nil {
+			if IsTimeout(err) {
+				break
+			}
+			return total, fmt.Errorf("discard input of %s: %w", p.path, err)
+		}
+	}
+	return total, nil
 }
+
+// discardWait bounds each read of DiscardInput; the bytes it reads have
+// already arrived.
+const discardWait = 10 * time.Millisecond
 
 // Drain waits until every byte written has left the transmitter, as
 // tcdrain(3) does.
