@@ -27,7 +27,7 @@ type Engine struct {
 	emit       EventSink
 	// current holds the state last driven on each output; failed outputs
 	// are absent so they are driven again.
-	current  map[string]bool
+	current  map[string]outputState
 	silenced bool
 	// armed turns true once every point has produced a sample; until
 	// then every output stays in its tripped state.
@@ -44,13 +44,15 @@ type interlock struct {
 	m       int
 	outputs []string
 	tripped bool
+	// faultTrips counts a cause point in fault as a vote to trip.
+	faultTrips bool
 }
 
 // New builds an engine for cfg and drives every output to its safe
 // (active) state: the plant stays tripped until the first complete scan.
 // clock stamps operator actions and start-up.
 func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time.Time, bool)) (*Engine, error) {
-	e := &Engine{points: map[string]*pointState{}, outputs: outputs, emit: emit, current: map[string]bool{}, clock: clock}
+	e := &Engine{points: map[string]*pointState{}, outputs: outputs, emit: emit, current: map[string]outputState{}, clock: clock}
 	for _, p := range cfg.Points {
 		if p.Type == config.TextType {
 			// Text never alarms, never faults and does not hold back
@@ -66,7 +68,8 @@ func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time
 		if !ok {
 			return nil, fmt.Errorf("interlock %s: invalid vote %q", il.Name, il.When.Vote)
 		}
-		x := &interlock{name: il.Name, level: record.Level(il.When.Alarm), points: il.When.Points, m: m}
+		x := &interlock{name: il.Name, level: record.Level(il.When.Alarm), points: il.When.Points, m: m,
+			faultTrips: il.FaultTrips == nil || *il.FaultTrips}
 		for _, eff := range il.Do {
 			if !slices.Contains(names, eff.Output) {
 				return nil, fmt.Errorf("interlock %s: board has no output %q", il.Name, eff.Output)
@@ -78,16 +81,8 @@ func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now, synced := clock()
-	e.drive(safeStates(names), record.SourceAuto, now, synced)
+	e.drive(e.desired(), record.SourceAuto, now, synced)
 	return e, nil
-}
-
-func safeStates(names []string) map[string]bool {
-	out := make(map[string]bool, len(names))
-	for _, n := range names {
-		out[n] = true
-	}
-	return out
 }
 
 // Process evaluates one sample. It runs on the bus goroutine that read it.
@@ -103,14 +98,17 @@ func (e *Engine) Process(s record.Sample) {
 		e.unseen--
 	}
 	e.evaluatePoint(ps, s)
-	e.evaluateInterlocks(s)
+	e.evaluateInterlocks(s.Time, s.ClockSynced)
 	e.update(s.Time, s.ClockSynced, record.SourceAuto)
 }
 
 func (e *Engine) evaluatePoint(ps *pointState, s record.Sample) {
-	if !s.Valid() || s.IsBool || s.IsText {
+	v, ok := ps.reading(s)
+	if !ok {
 		if !s.Valid() && !ps.fault {
 			ps.fault = true
+			// A new fault sounds the horn again after a silence.
+			e.silenced = false
 			e.emit(record.Event{Kind: record.FaultRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id,
 				Source: record.SourceAuto, Text: fmt.Sprintf("%s has no valid reading: %s", ps.id, s.Cause)})
 		}
@@ -123,30 +121,40 @@ func (e *Engine) evaluatePoint(ps *pointState, s record.Sample) {
 	}
 	ps.value, ps.hasValue = s.Value, true
 	for _, sp := range ps.points {
-		past := sp.past(s.Value)
-		switch {
-		case past && !sp.active:
-			sp.active = true
-			if !sp.latched {
-				sp.latched = true
-				// A new alarm sounds the horn again after a silence.
-				e.silenced = false
-				e.notifyLatchChange()
-			}
-			e.emit(record.Event{Kind: record.AlarmRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
-				Value: s.Value, HasValue: true, Source: record.SourceAuto, Text: ps.describe(sp, s.Value)})
-		case !past && sp.active:
-			sp.active = false
-			e.emit(record.Event{Kind: record.AlarmCleared, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
-				Value: s.Value, HasValue: true, Source: record.SourceAuto,
-				Text: fmt.Sprintf("%s back inside %s set point %.4g; latched until reset", ps.id, sp.level, sp.value)})
+		if !sp.settle(sp.past(v), s.Time) {
+			continue
 		}
+		if !sp.active {
+			e.raise(ps, sp, s)
+			continue
+		}
+		sp.active = false
+		e.emit(record.Event{Kind: record.AlarmCleared, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
+			Value: s.Value, HasValue: true, Source: record.SourceAuto,
+			Text: fmt.Sprintf("%s back inside %s set point %.4g; latched until reset", ps.id, sp.level, sp.value)})
 	}
+}
+
+// raise activates a set point and latches its alarm, unacknowledged.
+func (e *Engine) raise(ps *pointState, sp *setPoint, s record.Sample) {
+	sp.active = true
+	if !sp.latched || sp.acked {
+		sp.latched, sp.acked = true, false
+		// A new alarm sounds the horn again after a silence.
+		e.silenced = false
+		e.notifyLatchChange()
+	}
+	text := ps.describe(sp, s.Value)
+	if s.Cause == record.CauseOverRange {
+		text = fmt.Sprintf("%s %s alarm: reading over range (set point %.4g)", ps.id, sp.level, sp.value)
+	}
+	e.emit(record.Event{Kind: record.AlarmRaised, Time: s.Time, ClockSynced: s.ClockSynced, Point: ps.id, Level: sp.level,
+		Value: s.Value, HasValue: true, Source: record.SourceAuto, Text: text})
 }
 
 // evaluateInterlocks trips every interlock whose vote is met. A trip
 // latches: only Reset ends it.
-func (e *Engine) evaluateInterlocks(s record.Sample) {
+func (e *Engine) evaluateInterlocks(t time.Time, synced bool) {
 	for _, il := range e.interlocks {
 		if il.tripped {
 			continue
@@ -157,53 +165,60 @@ func (e *Engine) evaluateInterlocks(s record.Sample) {
 		}
 		il.tripped = true
 		e.notifyLatchChange()
-		e.emit(record.Event{Kind: record.Trip, Time: s.Time, ClockSynced: s.ClockSynced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
+		e.emit(record.Event{Kind: record.Trip, Time: t, ClockSynced: synced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
 			Level: il.level, Source: record.SourceAuto,
 			Text: fmt.Sprintf("interlock %s tripped (%d of %d at %s: %s)", il.name, n, len(il.points), il.level, strings.Join(voters, ", "))})
 	}
 }
 
-// votes counts the interlock's points that are past its set point now.
+// votes counts the interlock's points that are past its set point now, or
+// in fault when faults trip it. A bypassed point does not vote.
 func (e *Engine) votes(il *interlock) (int, []string) {
 	var voters []string
 	for _, id := range il.points {
-		if sp := e.points[id].setPoint(il.level); sp != nil && sp.active {
+		ps := e.points[id]
+		if ps.bypass != nil {
+			continue
+		}
+		if sp := ps.setPoint(il.level); sp != nil && sp.active {
 			voters = append(voters, id)
+		} else if il.faultTrips && ps.fault {
+			voters = append(voters, id+" (fault)")
 		}
 	}
 	return len(voters), voters
 }
 
-// desired computes every output's state from the alarm and trip states.
-func (e *Engine) desired() map[string]bool {
+// desired computes every output's state from the alarm, fault and trip
+// states.
+func (e *Engine) desired() map[string]outputState {
 	names := e.outputs.Names()
+	out := make(map[string]outputState, len(names))
 	if !e.armed {
-		return safeStates(names)
-	}
-	out := make(map[string]bool, len(names))
-	for _, n := range names {
-		out[n] = false
-	}
-	anyLatched := false
-	for _, ps := range e.points {
-		for _, sp := range ps.points {
-			anyLatched = anyLatched || sp.latched
+		for _, n := range names {
+			out[n] = outputState{active: true}
 		}
+		return out
 	}
-	anyTrip := false
+	for _, n := range names {
+		out[n] = outputState{}
+	}
 	for _, il := range e.interlocks {
 		if il.tripped {
-			anyTrip = true
 			for _, o := range il.outputs {
-				out[o] = true
+				out[o] = outputState{active: true}
 			}
 		}
 	}
+	a := e.annunciation()
 	if _, ok := out[Horn]; ok {
-		out[Horn] = (anyLatched || anyTrip) && !e.silenced
+		out[Horn] = a.hornState(e.silenced)
 	}
 	if _, ok := out[Beacon]; ok {
-		out[Beacon] = anyLatched || anyTrip
+		out[Beacon] = a.beaconState()
+	}
+	if _, ok := out[FaultLamp]; ok {
+		out[FaultLamp] = outputState{active: a.fault}
 	}
 	return out
 }
@@ -216,27 +231,41 @@ func (e *Engine) update(t time.Time, synced bool, source record.Source) {
 }
 
 // drive sets each output whose desired state differs from its current one,
-// in name order so logs and events are stable.
-func (e *Engine) drive(want map[string]bool, source record.Source, t time.Time, synced bool) {
+// in name order so logs and events are stable. The pattern is set before
+// the output turns active.
+func (e *Engine) drive(want map[string]outputState, source record.Source, t time.Time, synced bool) {
 	names := make([]string, 0, len(want))
 	for n := range want {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	patterned, _ := e.outputs.(Patterned)
 	for _, n := range names {
-		active := want[n]
-		if cur, ok := e.current[n]; ok && cur == active {
+		w := want[n]
+		if cur, ok := e.current[n]; ok && cur == w {
 			continue
 		}
-		if err := e.outputs.Set(n, active); err != nil {
+		err := error(nil)
+		if patterned != nil && w.active {
+			err = patterned.SetPattern(n, w.pattern)
+		}
+		if err == nil {
+			err = e.outputs.Set(n, w.active)
+		}
+		if err != nil {
 			delete(e.current, n)
 			e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source, State: "failed",
-				Text: fmt.Sprintf("output %s could not be set %s: %v", n, onOff(active), err)})
+				Text: fmt.Sprintf("output %s could not be set %s: %v", n, onOff(w.active), err)})
 			continue
 		}
-		e.current[n] = active
-		e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source, State: onOff(active),
-			Text: fmt.Sprintf("output %s %s", n, onOff(active))})
+		prev, had := e.current[n]
+		e.current[n] = w
+		if had && prev.active == w.active {
+			// Only the pattern changed: no output_changed event.
+			continue
+		}
+		e.emit(record.Event{Kind: record.OutputChanged, Time: t, ClockSynced: synced, Output: n, Source: source, State: onOff(w.active),
+			Text: fmt.Sprintf("output %s %s", n, onOff(w.active))})
 	}
 }
 

@@ -7,25 +7,55 @@ import (
 	"github.com/plantgw/plantgw/record"
 )
 
-// Silence stops the horn. It clears no alarm; the next new alarm sounds
-// the horn again.
-func (e *Engine) Silence(source record.Source) {
+// Silence stops the horn. It clears no alarm; the next new alarm or fault
+// sounds the horn again. A remote command cannot silence.
+func (e *Engine) Silence(source record.Source) error {
+	if source == record.SourceRemote {
+		return ErrRemote
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now, synced := e.clock()
 	if e.silenced {
-		return
+		return nil
 	}
 	e.silenced = true
 	e.emit(record.Event{Kind: record.AlarmSilenced, Time: now, ClockSynced: synced, Source: source, Text: "horn silenced"})
 	e.update(now, synced, source)
+	return nil
+}
+
+// Acknowledge marks every latched alarm as seen by operator: the beacon
+// stops flashing. It clears nothing.
+func (e *Engine) Acknowledge(operator string, source record.Source) error {
+	if source == record.SourceRemote {
+		return ErrRemote
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now, synced := e.clock()
+	for _, ps := range e.points {
+		for _, sp := range ps.points {
+			if !sp.latched || sp.acked {
+				continue
+			}
+			sp.acked = true
+			e.emit(record.Event{Kind: record.AlarmAcknowledged, Time: now, ClockSynced: synced, Point: ps.id, Level: sp.level,
+				Source: source, Operator: operator, Text: fmt.Sprintf("%s %s alarm acknowledged", ps.id, sp.level)})
+		}
+	}
+	e.update(now, synced, source)
+	return nil
 }
 
 // Reset clears latched alarms whose reading is back inside the set point
 // and trips whose vote is no longer met. An alarm still past its set point,
 // or a point in fault, stays latched. It returns how many alarms and trips
-// it could not reset.
-func (e *Engine) Reset(source record.Source) (refused int) {
+// it could not reset. A remote command cannot reset.
+func (e *Engine) Reset(source record.Source) (refused int, err error) {
+	if source == record.SourceRemote {
+		return 0, ErrRemote
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now, synced := e.clock()
@@ -38,7 +68,7 @@ func (e *Engine) Reset(source record.Source) (refused int) {
 				refused++
 				continue
 			}
-			sp.latched = false
+			sp.latched, sp.acked = false, false
 			e.notifyLatchChange()
 			e.emit(record.Event{Kind: record.AlarmReset, Time: now, ClockSynced: synced, Point: ps.id, Level: sp.level,
 				Source: source, Text: fmt.Sprintf("%s %s alarm reset", ps.id, sp.level)})
@@ -59,5 +89,5 @@ func (e *Engine) Reset(source record.Source) (refused int) {
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}
 	e.update(now, synced, source)
-	return refused
+	return refused, nil
 }

@@ -35,7 +35,7 @@ func Open(profile, statusFile string, log *slog.Logger) (Board, error) {
 
 // simOutputs are the outputs of the simulated board, named as on a typical
 // gateway's relay terminals.
-var simOutputs = []string{"horn", "beacon", "esd-1", "esd-2", "fire-panel"}
+var simOutputs = []string{"horn", "beacon", "fault-lamp", "esd-1", "esd-2", "fire-panel"}
 
 func sortedNames(m map[string]*output) []string {
 	names := make([]string, 0, len(m))

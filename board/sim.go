@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/plantgw/plantgw/alarm"
 )
 
 // Sim is a simulated board: outputs are kept in memory, every change is
@@ -26,9 +28,15 @@ type output struct {
 	Active    bool      `json:"active"`
 	Energised bool      `json:"energised"`
 	Changed   time.Time `json:"changed"`
+	// Pattern is how an active horn or lamp is driven: steady, pulsed
+	// or slow-pulse.
+	Pattern string `json:"pattern,omitempty"`
 }
 
-var _ Board = (*Sim)(nil)
+var (
+	_ Board           = (*Sim)(nil)
+	_ alarm.Patterned = (*Sim)(nil)
+)
 
 // NewSim returns a simulated board with the named outputs, all
 // de-energised (tripped).
@@ -65,6 +73,24 @@ func (s *Sim) Set(name string, active bool) error {
 	s.mu.Unlock()
 	if changed {
 		s.log.Info("output changed", "output", name, "active", active, "energised", !active)
+		s.markDirty()
+	}
+	return nil
+}
+
+// SetPattern sets how an output is driven while active. The simulated
+// board records it in the status file.
+func (s *Sim) SetPattern(name string, p alarm.Pattern) error {
+	s.mu.Lock()
+	o, ok := s.outputs[name]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("set pattern of %q: no such output on board sim", name)
+	}
+	changed := o.Pattern != p.String()
+	o.Pattern = p.String()
+	s.mu.Unlock()
+	if changed {
 		s.markDirty()
 	}
 	return nil

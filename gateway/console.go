@@ -131,6 +131,12 @@ func (c *console) describe(e record.Event) string {
 		return pr.Sprintf("CLEARED   %s %s: value back to %s; stays latched until reset", e.Point, c.level(e.Level), c.value(e))
 	case record.AlarmReset:
 		return pr.Sprintf("RESET     %s %s", e.Point, c.level(e.Level))
+	case record.AlarmAcknowledged:
+		return pr.Sprintf("ACK       %s %s acknowledged by %s", e.Point, c.level(e.Level), e.Operator)
+	case record.BypassOn:
+		return pr.Sprintf("BYPASS    %s bypassed by %s: %s", e.Point, e.Operator, e.Text)
+	case record.BypassOff:
+		return pr.Sprintf("BYPASS END %s votes in its interlocks again", e.Point)
 	case record.AlarmSilenced:
 		return pr.Sprintf("SILENCED  horn silenced; alarms stay latched")
 	case record.FaultRaised:

@@ -104,9 +104,25 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	keeperCtx, stopKeeper := context.WithCancel(context.Background())
 	var keeperDone sync.WaitGroup
 	keeperDone.Go(func() { keeper.run(keeperCtx) })
+	keeperDone.Go(func() { tickEngine(keeperCtx, g.engine) })
 	defer func() { stopKeeper(); keeperDone.Wait() }()
 
 	return g.runAcquisitionAndUplink(ctx, opts, restored, backlogUpTo)
+}
+
+// tickEngine lets the alarm engine end expired bypasses every second until
+// ctx ends.
+func tickEngine(ctx context.Context, e *alarm.Engine) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			e.Tick()
+		}
+	}
 }
 
 // runAcquisitionAndUplink runs pollers and uplink until ctx ends. Pollers

@@ -30,4 +30,7 @@ var zhCNConsole = map[string]string{
 	"clearing latches failed: %v":                                                                                                           "清除锁存失败: %v",
 	"--clear-latches cannot be combined with --check, --print-plan or --console":                                                            "--clear-latches 不能与 --check、--print-plan 或 --console 同时使用",
 	"  --clear-latches   with gatewayd stopped: clear the latched alarms and trips kept in the buffer and exit":                             "  --clear-latches   在 gatewayd 停止时使用: 清除缓存中保存的锁存报警和联锁动作状态, 然后退出",
+	"ACK       %s %s acknowledged by %s":                                                                                                    "确认      %s %s 已由 %s 确认",
+	"BYPASS    %s bypassed by %s: %s":                                                                                                       "旁路      %s 已由 %s 旁路: %s",
+	"BYPASS END %s votes in its interlocks again":                                                                                           "旁路结束  %s 重新参与联锁表决",
 }

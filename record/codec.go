@@ -35,6 +35,8 @@ type stored struct {
 	SampleText *string `json:"tx,omitempty"`
 	// Code is a sample's Modbus exception code.
 	Code byte `json:"ec,omitempty"`
+	// Operator is an event's operator name.
+	Operator string `json:"op,omitempty"`
 }
 
 // EncodeSample returns a sample's stored form.
@@ -56,7 +58,7 @@ func EncodeSample(s Sample) []byte {
 func EncodeEvent(e Event) []byte {
 	st := stored{Kind: "e", Point: e.Point, Time: e.Time.UnixNano(), Synced: e.ClockSynced, Event: string(e.Kind),
 		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State, Lock: e.Interlock,
-		Cause: e.Cause, Code: e.Code}
+		Cause: e.Cause, Code: e.Code, Operator: e.Operator}
 	if e.HasValue {
 		st.Value = &e.Value
 	}
@@ -108,7 +110,7 @@ func Decode(data []byte) (Decoded, error) {
 	case "e":
 		e := &Event{Kind: EventKind(st.Event), Time: t, ClockSynced: st.Synced, Point: st.Point, Device: st.Device,
 			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State, Interlock: st.Lock,
-			Cause: st.Cause, Code: st.Code}
+			Cause: st.Cause, Code: st.Code, Operator: st.Operator}
 		if st.Value != nil {
 			e.Value = *st.Value
 		}

@@ -11,6 +11,12 @@ const (
 	AlarmCleared  EventKind = "alarm_cleared"
 	AlarmReset    EventKind = "alarm_reset"
 	AlarmSilenced EventKind = "alarm_silenced"
+	// AlarmAcknowledged: an operator has seen a latched alarm.
+	AlarmAcknowledged EventKind = "alarm_acknowledged"
+	// BypassOn and BypassOff: a point stopped or resumed voting in its
+	// interlocks.
+	BypassOn      EventKind = "bypass_on"
+	BypassOff     EventKind = "bypass_off"
 	FaultRaised   EventKind = "fault_raised"
 	FaultCleared  EventKind = "fault_cleared"
 	CommLost      EventKind = "comm_lost"
@@ -76,4 +82,6 @@ type Event struct {
 	// no_connection.
 	Cause Cause
 	Code  byte
+	// Operator names the person behind an acknowledge or a bypass.
+	Operator string
 }

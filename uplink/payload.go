@@ -75,6 +75,7 @@ type eventJSON struct {
 	Device      string   `json:"device,omitempty"`
 	Output      string   `json:"output,omitempty"`
 	Level       string   `json:"level,omitempty"`
+	Operator    string   `json:"operator,omitempty"`
 	Value       *float64 `json:"value"`
 	Source      string   `json:"source"`
 	TS          string   `json:"ts"`
@@ -135,8 +136,8 @@ func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessag
 	ev := d.Event
 	info := e.points[ev.Point]
 	out := eventJSON{Seq: r.Seq, Kind: "event", Event: string(ev.Kind), PointID: ev.Point, HazardCode: info.hazardCode,
-		PointCode: info.pointCode, Device: ev.Device, Output: ev.Output, Level: string(ev.Level), Source: string(ev.Source),
-		TS: e.timestamp(ev.Time), ClockSynced: ev.ClockSynced, Historical: historical, Text: ev.Text}
+		PointCode: info.pointCode, Device: ev.Device, Output: ev.Output, Level: string(ev.Level), Operator: ev.Operator,
+		Source: string(ev.Source), TS: e.timestamp(ev.Time), ClockSynced: ev.ClockSynced, Historical: historical, Text: ev.Text}
 	if ev.HasValue {
 		v := ev.Value
 		out.Value = &v

@@ -1,0 +1,112 @@
+package alarm
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/plantgw/plantgw/record"
+)
+
+// MaxBypass is the longest a bypass may last.
+const MaxBypass = 8 * time.Hour
+
+// bypass keeps a point out of its interlocks' votes until it ends.
+type bypass struct {
+	operator, reason string
+	until            time.Time
+}
+
+// Errors of the operator actions.
+var (
+	ErrRemote       = errors.New("refused: a remote command cannot reset, silence, acknowledge or bypass")
+	ErrUnknownPoint = errors.New("no such alarm point")
+)
+
+// Bypass takes a point out of the votes of its interlocks for d (at most
+// MaxBypass), with the operator's name and reason. Its alarms are still
+// raised, shown and stored; only the interlocks ignore it. The bypass ends
+// by itself at expiry (see Tick) or by EndBypass, and a gateway restart
+// ends it.
+func (e *Engine) Bypass(point, operator, reason string, d time.Duration, source record.Source) error {
+	if source == record.SourceRemote {
+		return ErrRemote
+	}
+	if operator == "" || reason == "" {
+		return errors.New("a bypass needs the operator's name and a reason")
+	}
+	if d <= 0 || d > MaxBypass {
+		return fmt.Errorf("bypass duration %v outside 1s..%v", d, MaxBypass)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, ok := e.points[point]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownPoint, point)
+	}
+	now, synced := e.clock()
+	ps.bypass = &bypass{operator: operator, reason: reason, until: now.Add(d)}
+	e.emit(record.Event{Kind: record.BypassOn, Time: now, ClockSynced: synced, Point: point, Source: source, Operator: operator,
+		Text: fmt.Sprintf("%s bypassed by %s until %s: %s", point, operator, ps.bypass.until.Format(time.RFC3339), reason)})
+	e.update(now, synced, source)
+	return nil
+}
+
+// EndBypass ends a point's bypass before its expiry; its alarms vote in
+// their interlocks again at once.
+func (e *Engine) EndBypass(point, operator string, source record.Source) error {
+	if source == record.SourceRemote {
+		return ErrRemote
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps, ok := e.points[point]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownPoint, point)
+	}
+	if ps.bypass == nil {
+		return nil
+	}
+	now, synced := e.clock()
+	e.endBypass(ps, operator, source, now, synced, "ended by "+operator)
+	e.update(now, synced, source)
+	return nil
+}
+
+// Tick ends the bypasses that have expired; the gateway calls it every
+// second.
+func (e *Engine) Tick() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now, synced := e.clock()
+	ended := false
+	for _, ps := range e.points {
+		if ps.bypass != nil && !now.Before(ps.bypass.until) {
+			e.endBypass(ps, "", record.SourceAuto, now, synced, "expired")
+			ended = true
+		}
+	}
+	if ended {
+		e.update(now, synced, record.SourceAuto)
+	}
+}
+
+// Bypassed lists the points under bypass with their expiry.
+func (e *Engine) Bypassed() map[string]time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[string]time.Time{}
+	for _, ps := range e.points {
+		if ps.bypass != nil {
+			out[ps.id] = ps.bypass.until
+		}
+	}
+	return out
+}
+
+func (e *Engine) endBypass(ps *pointState, operator string, source record.Source, now time.Time, synced bool, ending string) {
+	ps.bypass = nil
+	e.emit(record.Event{Kind: record.BypassOff, Time: now, ClockSynced: synced, Point: ps.id, Source: source, Operator: operator,
+		Text: fmt.Sprintf("bypass of %s %s", ps.id, ending)})
+	e.evaluateInterlocks(now, synced)
+}
