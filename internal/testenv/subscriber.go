@@ -69,7 +69,9 @@ func Subscribe(t testing.TB, url, clientID, filter string) *Subscriber {
 	}
 	o := mqtt.NewClientOptions().AddBroker(url).SetClientID(clientID).SetCleanSession(false).
 		SetAutoReconnect(true).SetMaxReconnectInterval(200 * time.Millisecond).SetConnectRetry(true).
-		SetConnectRetryInterval(200 * time.Millisecond).SetOrderMatters(false).
+		// Order matters: tests check that records arrive in the order
+		// the broker delivered them, such as events before samples.
+		SetConnectRetryInterval(200 * time.Millisecond).SetOrderMatters(true).
 		SetOnConnectHandler(func(c mqtt.Client) { c.Subscribe(filter, 1, handler) })
 	s.client = mqtt.NewClient(o)
 	if tok := s.client.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
