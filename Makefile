@@ -6,11 +6,12 @@ CMDS    := gatewayd plantsim platformsim
 LDFLAGS := -s -w
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build test test-unit demo cross lint bench clean
+.PHONY: help build test test-unit test-hw demo cross lint bench clean
 
 help:
 	@echo "make build    build $(CMDS) into $(BIN)/"
 	@echo "make test     unit, integration and end-to-end tests, then the race detector (needs mosquitto, socat, gcc)"
+	@echo "make test-hw  hwtest-tagged tests in QEMU guests against real kernel drivers (HWTEST_ARCHES=amd64 for one; see docs/hwtest.md)"
 	@echo "make demo     simulated plant + gateway + local platform (DEMO_SECONDS=N stops after N s)"
 	@echo "make cross    static gatewayd for linux arm (GOARM=7), arm64 and amd64 into $(DIST)/"
 	@echo "make lint     go vet and staticcheck"
@@ -30,6 +31,14 @@ test:
 
 test-unit:
 	$(GO) test -count=1 -short ./...
+
+# The hwtest-tagged tests of drivers/serial and board/gpio run inside QEMU
+# guests that boot Debian's kernel, against its 8250 UART driver and
+# gpio-sim. docs/hwtest.md lists the packages it downloads and the cache.
+HWTEST_ARCHES ?= amd64 arm64
+
+test-hw:
+	./scripts/hwtest/run.sh $(HWTEST_ARCHES)
 
 demo: build
 	./scripts/demo.sh
