@@ -37,6 +37,18 @@ func (e *Engine) annunciation() annunciation {
 	for _, il := range e.interlocks {
 		a.trip = a.trip || il.tripped
 	}
+	// A valve that failed or moved by itself, or an HH switch that
+	// disagrees with its transmitter, is announced like a level 2 alarm.
+	for _, v := range e.valves {
+		if v.failed || v.moved {
+			a.latched, a.levelTwo = true, true
+		}
+	}
+	for _, ls := range e.switches {
+		if ls.alarm {
+			a.latched, a.levelTwo = true, true
+		}
+	}
 	return a
 }
 

@@ -73,22 +73,21 @@ func (e *Engine) EndBypass(point, operator string, source record.Source) error {
 	return nil
 }
 
-// Tick ends the bypasses that have expired; the gateway calls it every
-// second.
+// Tick ends the bypasses that have expired, raises "failed to close" for
+// valves past their stroke time and checks the HH level switches; the
+// gateway calls it every second.
 func (e *Engine) Tick() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now, synced := e.clock()
-	ended := false
 	for _, ps := range e.points {
 		if ps.bypass != nil && !now.Before(ps.bypass.until) {
 			e.endBypass(ps, "", record.SourceAuto, now, synced, "expired")
-			ended = true
 		}
 	}
-	if ended {
-		e.update(now, synced, record.SourceAuto)
-	}
+	e.checkStrokes(now, synced)
+	e.checkSwitches(now, synced)
+	e.update(now, synced, record.SourceAuto)
 }
 
 // Bypassed lists the points under bypass with their expiry.

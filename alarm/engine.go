@@ -33,6 +33,11 @@ type Engine struct {
 	// then every output stays in its tripped state.
 	armed bool
 	clock func() (time.Time, bool)
+	// valves and switches are the supervised shutoff valves and HH level
+	// switches; commander writes valve close commands.
+	valves    map[string]*valveState
+	switches  []*levelSwitch
+	commander ValveCommander
 	// latchChanged is called when the state Latches returns changes.
 	latchChanged func()
 }
@@ -46,6 +51,8 @@ type interlock struct {
 	tripped bool
 	// faultTrips counts a cause point in fault as a vote to trip.
 	faultTrips bool
+	// valves are closed when the interlock trips.
+	valves []string
 }
 
 // New builds an engine for cfg and drives every output to its safe
@@ -62,6 +69,13 @@ func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time
 		e.points[p.ID] = newPointState(p)
 	}
 	e.unseen = len(e.points)
+	e.valves = map[string]*valveState{}
+	for _, v := range cfg.Valves {
+		e.valves[v.Name] = newValveState(v)
+	}
+	for _, ls := range cfg.LevelSwitches {
+		e.switches = append(e.switches, newLevelSwitch(ls))
+	}
 	names := outputs.Names()
 	for _, il := range cfg.Interlocks {
 		m, _, ok := config.ParseVote(il.When.Vote, len(il.When.Points))
@@ -71,10 +85,21 @@ func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time
 		x := &interlock{name: il.Name, level: record.Level(il.When.Alarm), points: il.When.Points, m: m,
 			faultTrips: il.FaultTrips == nil || *il.FaultTrips}
 		for _, eff := range il.Do {
-			if !slices.Contains(names, eff.Output) {
-				return nil, fmt.Errorf("interlock %s: board has no output %q", il.Name, eff.Output)
+			out := eff.Output
+			if eff.Valve != "" {
+				v := e.valves[eff.Valve]
+				if v == nil {
+					return nil, fmt.Errorf("interlock %s: no valve %q", il.Name, eff.Valve)
+				}
+				x.valves = append(x.valves, eff.Valve)
+				if out = v.output; out == "" {
+					continue
+				}
 			}
-			x.outputs = append(x.outputs, eff.Output)
+			if !slices.Contains(names, out) {
+				return nil, fmt.Errorf("interlock %s: board has no output %q", il.Name, out)
+			}
+			x.outputs = append(x.outputs, out)
 		}
 		e.interlocks = append(e.interlocks, x)
 	}
@@ -98,6 +123,9 @@ func (e *Engine) Process(s record.Sample) {
 		e.unseen--
 	}
 	e.evaluatePoint(ps, s)
+	e.valveLimit(s)
+	e.switchReading(s)
+	e.checkSwitches(s.Time, s.ClockSynced)
 	e.evaluateInterlocks(s.Time, s.ClockSynced)
 	e.update(s.Time, s.ClockSynced, record.SourceAuto)
 }
@@ -165,6 +193,9 @@ func (e *Engine) evaluateInterlocks(t time.Time, synced bool) {
 		}
 		il.tripped = true
 		e.notifyLatchChange()
+		for _, v := range il.valves {
+			e.closeValve(v, t)
+		}
 		e.emit(record.Event{Kind: record.Trip, Time: t, ClockSynced: synced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
 			Level: il.level, Source: record.SourceAuto,
 			Text: fmt.Sprintf("interlock %s tripped (%d of %d at %s: %s)", il.name, n, len(il.points), il.level, strings.Join(voters, ", "))})

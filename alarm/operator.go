@@ -88,6 +88,7 @@ func (e *Engine) Reset(source record.Source) (refused int, err error) {
 			Level: il.level, Source: source,
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}
+	refused += e.resetValves()
 	e.update(now, synced, source)
 	return refused, nil
 }

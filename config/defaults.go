@@ -8,28 +8,38 @@ import (
 
 // Defaults, in one place. Each applies where the file leaves a field empty.
 const (
-	DefaultLang          = "zh-CN"
-	DefaultTimezone      = "Asia/Shanghai"
-	DefaultBoard         = "sim"
-	DefaultBusTimeout    = Duration(500 * time.Millisecond)
-	DefaultBaud          = 9600
-	DefaultParity        = "none"
-	DefaultDataBits      = 8
-	DefaultStopBits      = 1
-	DefaultPoll          = Duration(time.Second)
-	DefaultCommLossAfter = Duration(10 * time.Second)
-	DefaultMaxRegisters  = 125
-	DefaultMaxGap        = 10
-	DefaultByteOrder     = "ABCD"
+	DefaultLang     = "zh-CN"
+	DefaultTimezone = "Asia/Shanghai"
+	DefaultBoard    = "sim"
+	// DefaultWatchdogTimeout fits the smallest maximum of common SoC
+	// watchdogs (the BCM2835's is about 15 s).
+	DefaultWatchdogTimeout = Duration(15 * time.Second)
+	DefaultWatchdogStall   = Duration(10 * time.Second)
+	DefaultBusTimeout      = Duration(500 * time.Millisecond)
+	DefaultBaud            = 9600
+	DefaultParity          = "none"
+	DefaultDataBits        = 8
+	DefaultStopBits        = 1
+	DefaultPoll            = Duration(time.Second)
+	DefaultCommLossAfter   = Duration(10 * time.Second)
+	DefaultMaxRegisters    = 125
+	DefaultMaxGap          = 10
+	DefaultByteOrder       = "ABCD"
 	// DefaultTextByteOrder puts a string point's first character in the
 	// high byte of each register, as the Modbus byte order does.
 	DefaultTextByteOrder = "AB"
 	DefaultTopicPrefix   = "plantgw"
-	DefaultKeepAlive     = Duration(30 * time.Second)
-	DefaultMaxRecords    = 100
-	DefaultFormat        = "platform-json-v1"
-	DefaultBufferPath    = "/var/lib/plantgw"
-	DefaultSyncInterval  = Duration(time.Second)
+	// DefaultStrokeTime is a shutoff valve's time to close; large-tank
+	// valves must close within 180 s.
+	DefaultStrokeTime = Duration(60 * time.Second)
+	// DefaultSwitchDelay is how long an HH switch and its transmitter may
+	// disagree: long enough for a level near HH to settle.
+	DefaultSwitchDelay  = Duration(10 * time.Second)
+	DefaultKeepAlive    = Duration(30 * time.Second)
+	DefaultMaxRecords   = 100
+	DefaultFormat       = "platform-json-v1"
+	DefaultBufferPath   = "/var/lib/plantgw"
+	DefaultSyncInterval = Duration(time.Second)
 	// DefaultReportInterval is the max_interval of a report rule that sets
 	// none, so a steady value still reaches the platform every minute.
 	DefaultReportInterval = Duration(60 * time.Second)
@@ -43,6 +53,8 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 	setString(&c.Site.Lang, DefaultLang)
 	setString(&c.Site.Timezone, DefaultTimezone)
 	setString(&c.Board.Profile, DefaultBoard)
+	setDuration(&c.Board.WatchdogTimeout, DefaultWatchdogTimeout)
+	setDuration(&c.Board.WatchdogStall, DefaultWatchdogStall)
 	for i := range c.Buses {
 		applyBusDefaults(&c.Buses[i])
 	}
@@ -74,6 +86,12 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 		if r := c.Points[i].Report; r != nil {
 			setDuration(&r.MaxInterval, DefaultReportInterval)
 		}
+	}
+	for i := range c.Valves {
+		setDuration(&c.Valves[i].StrokeTime, DefaultStrokeTime)
+	}
+	for i := range c.LevelSwitches {
+		setDuration(&c.LevelSwitches[i].Delay, DefaultSwitchDelay)
 	}
 	for i := range c.Interlocks {
 		w := &c.Interlocks[i].When

@@ -8,8 +8,13 @@ type Config struct {
 	Devices    []Device    `yaml:"devices"`
 	Points     []Point     `yaml:"points"`
 	Interlocks []Interlock `yaml:"interlocks"`
-	Uplink     Uplink      `yaml:"uplink"`
-	Buffer     Buffer      `yaml:"buffer"`
+	// Valves are emergency shutoff valves the gateway closes and
+	// supervises; LevelSwitches pair an HH level switch with its level
+	// transmitter.
+	Valves        []Valve       `yaml:"valves"`
+	LevelSwitches []LevelSwitch `yaml:"level_switches"`
+	Uplink        Uplink        `yaml:"uplink"`
+	Buffer        Buffer        `yaml:"buffer"`
 
 	// File is the path the configuration was loaded from.
 	File string `yaml:"-"`
@@ -38,12 +43,26 @@ type Site struct {
 }
 
 // Board selects the I/O board profile that maps logical outputs (horn,
-// beacon, ESD relays) to hardware.
+// beacon, ESD relays) and inputs (buttons, limit switches) to hardware.
 type Board struct {
+	// Profile is sim, a built-in GPIO profile such as generic-4do4di, or
+	// the path of a profile file (ending in .yaml, .yml or .json).
 	Profile string `yaml:"profile"`
 	// StatusFile, when set, receives the outputs' states as JSON on every
 	// change.
 	StatusFile string `yaml:"status_file"`
+	// InputFile is a control file or FIFO that the sim profile reads
+	// button presses from, one per line.
+	InputFile string `yaml:"input_file"`
+	// Watchdog is the hardware watchdog device. Nil takes the profile's
+	// device (none on sim), and "" disables the watchdog.
+	Watchdog *string `yaml:"watchdog"`
+	// WatchdogTimeout is the time the hardware waits for a feed before it
+	// resets the gateway, in whole seconds.
+	WatchdogTimeout Duration `yaml:"watchdog_timeout"`
+	// WatchdogStall is how long the poll and alarm loops may make no
+	// progress before the watchdog stops being fed.
+	WatchdogStall Duration `yaml:"watchdog_stall"`
 }
 
 // Bus is one Modbus line: an RS-485 port (rtu) or a TCP connection (tcp).
@@ -266,9 +285,42 @@ type When struct {
 	Vote   string   `yaml:"vote"`
 }
 
-// Effect is one action of a tripped interlock.
+// Effect is one action of a tripped interlock: drive a board output to
+// its tripped state, or close a valve. Exactly one is set.
 type Effect struct {
 	Output string `yaml:"output"`
+	Valve  string `yaml:"valve"`
+}
+
+// Valve is an emergency shutoff valve: fail-closed, closed by the gateway
+// through its solenoid output (energised = open) or its command coil, and
+// supervised by its limit switches.
+type Valve struct {
+	Name string `yaml:"name"`
+	// Output is the board output of the solenoid; tripping it
+	// de-energises the solenoid and the valve closes.
+	Output string `yaml:"output"`
+	// Command is a coil point of the valve's actuator; the gateway writes
+	// false to it to close the valve.
+	Command string `yaml:"command"`
+	// OpenLimit and ClosedLimit are the contact points of the limit
+	// switches.
+	OpenLimit   string `yaml:"open_limit"`
+	ClosedLimit string `yaml:"closed_limit"`
+	// StrokeTime is how long the valve may take to reach its closed limit
+	// before "failed to close" is raised; at most 180 s.
+	StrokeTime Duration `yaml:"stroke_time"`
+}
+
+// LevelSwitch pairs an independent HH level switch with the continuous
+// level transmitter of the same tank.
+type LevelSwitch struct {
+	// Switch is the switch's contact point: true when it trips.
+	Switch string `yaml:"switch"`
+	// Level is the transmitter's point, which must have an hh limit.
+	Level string `yaml:"level"`
+	// Delay is how long they may disagree before the disagreement alarm.
+	Delay Duration `yaml:"delay"`
 }
 
 // Uplink configures the connection to the platform.

@@ -50,7 +50,7 @@ func (v *validator) add(path, format string, args ...any) {
 	v.ps.add(v.line(path), format, args...)
 }
 
-var listItem = regexp.MustCompile(`^(buses|devices|points|interlocks)\[(\d+)\]`)
+var listItem = regexp.MustCompile(`^(buses|devices|points|interlocks|valves)\[(\d+)\]`)
 
 // withName adds the item's name to a path that starts with a list item,
 // so "devices[3].unit" reads "devices[3] (GT-104).unit" and an installer
@@ -78,6 +78,10 @@ func (v *validator) withName(path string) string {
 	case "interlocks":
 		if i < len(v.cfg.Interlocks) {
 			name = v.cfg.Interlocks[i].Name
+		}
+	case "valves":
+		if i < len(v.cfg.Valves) {
+			name = v.cfg.Valves[i].Name
 		}
 	}
 	if name == "" {
@@ -145,10 +149,12 @@ var gatewayIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 func (v *validator) validate() {
 	v.validateSite()
+	v.validateBoard()
 	v.validateBuses()
 	v.validateDevices()
 	v.validatePoints()
 	v.validateInterlocks()
+	v.validateValves()
 	v.validateUplink()
 	v.validateBuffer()
 }
@@ -166,6 +172,20 @@ func (v *validator) validateSite() {
 	if _, err := time.LoadLocation(s.Timezone); err != nil {
 		v.add("site.timezone", "%s: %q is not one of %s", "site.timezone", s.Timezone, "IANA time zones such as Asia/Shanghai")
 	}
+}
+
+// validateBoard checks the board keys that need no board profile; the
+// profile itself is loaded and checked when the gateway starts.
+func (v *validator) validateBoard() {
+	b := v.cfg.Board
+	if b.InputFile != "" && b.Profile != DefaultBoard {
+		v.add("board.input_file", "%s: only the sim profile reads an input file; remove it or use profile: sim", "board.input_file")
+	}
+	v.durationRange("board.watchdog_timeout", b.WatchdogTimeout, 2*time.Second, 300*time.Second)
+	if b.WatchdogTimeout.D()%time.Second != 0 {
+		v.add("board.watchdog_timeout", "%s: %v is not a whole number of seconds", "board.watchdog_timeout", b.WatchdogTimeout.D())
+	}
+	v.durationRange("board.watchdog_stall", b.WatchdogStall, time.Second, 300*time.Second)
 }
 
 func (v *validator) validateBuses() {

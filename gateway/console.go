@@ -137,6 +137,14 @@ func (c *console) describe(e record.Event) string {
 		return pr.Sprintf("BYPASS    %s bypassed by %s: %s", e.Point, e.Operator, e.Text)
 	case record.BypassOff:
 		return pr.Sprintf("BYPASS END %s votes in its interlocks again", e.Point)
+	case record.ValveFailed:
+		return pr.Sprintf("VALVE     %s did not reach its closed limit in time; check the actuator and the limit switch", e.Device)
+	case record.ValveUncommanded:
+		return pr.Sprintf("VALVE     %s moved without a command: %s", e.Device, e.Text)
+	case record.SwitchDisagree:
+		return pr.Sprintf("HH SWITCH disagrees with %s: %s", e.Point, e.Text)
+	case record.SwitchAgree:
+		return pr.Sprintf("HH SWITCH agrees with %s again", e.Point)
 	case record.AlarmSilenced:
 		return pr.Sprintf("SILENCED  horn silenced; alarms stay latched")
 	case record.FaultRaised:

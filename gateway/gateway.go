@@ -151,7 +151,10 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 	var upDone sync.WaitGroup
 	upDone.Go(func() { g.logErr("uplink", g.up.Run(upCtx)) })
 
+	valves := newValveWriter(g.cfg, pollers, g.log.With("component", "valves"), g.event)
+	g.engine.SetValveCommander(valves)
 	var pollDone sync.WaitGroup
+	pollDone.Go(func() { valves.run(ctx) })
 	for _, p := range pollers {
 		pollDone.Go(func() { g.logErr("poller", p.Run(ctx)) })
 	}

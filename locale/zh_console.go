@@ -33,4 +33,8 @@ var zhCNConsole = map[string]string{
 	"ACK       %s %s acknowledged by %s":                                                                                                    "确认      %s %s 已由 %s 确认",
 	"BYPASS    %s bypassed by %s: %s":                                                                                                       "旁路      %s 已由 %s 旁路: %s",
 	"BYPASS END %s votes in its interlocks again":                                                                                           "旁路结束  %s 重新参与联锁表决",
+	"VALVE     %s did not reach its closed limit in time; check the actuator and the limit switch":                                          "切断阀    %s 未在规定时间内到达关限位; 请检查执行机构和限位开关",
+	"VALVE     %s moved without a command: %s":                                                                                              "切断阀    %s 在没有指令时动作: %s",
+	"HH SWITCH disagrees with %s: %s":                                                                                                       "高高液位开关 与 %s 不一致: %s",
+	"HH SWITCH agrees with %s again":                                                                                                        "高高液位开关 与 %s 恢复一致",
 }

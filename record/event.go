@@ -15,15 +15,23 @@ const (
 	AlarmAcknowledged EventKind = "alarm_acknowledged"
 	// BypassOn and BypassOff: a point stopped or resumed voting in its
 	// interlocks.
-	BypassOn      EventKind = "bypass_on"
-	BypassOff     EventKind = "bypass_off"
-	FaultRaised   EventKind = "fault_raised"
-	FaultCleared  EventKind = "fault_cleared"
-	CommLost      EventKind = "comm_lost"
-	CommRestored  EventKind = "comm_restored"
-	Trip          EventKind = "trip"
-	TripReset     EventKind = "trip_reset"
-	OutputChanged EventKind = "output_changed"
+	BypassOn  EventKind = "bypass_on"
+	BypassOff EventKind = "bypass_off"
+	// ValveFailed: a shutoff valve did not reach its closed limit within
+	// its stroke time. ValveUncommanded: it moved without a command.
+	ValveFailed      EventKind = "valve_failed"
+	ValveUncommanded EventKind = "valve_uncommanded"
+	// SwitchDisagree and SwitchAgree: an HH level switch and its level
+	// transmitter disagree / agree again.
+	SwitchDisagree EventKind = "level_switch_disagree"
+	SwitchAgree    EventKind = "level_switch_agree"
+	FaultRaised    EventKind = "fault_raised"
+	FaultCleared   EventKind = "fault_cleared"
+	CommLost       EventKind = "comm_lost"
+	CommRestored   EventKind = "comm_restored"
+	Trip           EventKind = "trip"
+	TripReset      EventKind = "trip_reset"
+	OutputChanged  EventKind = "output_changed"
 	// WriteUnconfirmed: a command written to a device did not read back.
 	WriteUnconfirmed EventKind = "write_unconfirmed"
 	GatewayStarted   EventKind = "gateway_started"

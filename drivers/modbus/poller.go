@@ -448,3 +448,6 @@ func mustWire(r config.Register) uint16 {
 	}
 	return a
 }
+
+// Bus returns the name of the bus the poller owns.
+func (p *Poller) Bus() string { return p.bus.Name }
