@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 )
 
 // Board is a set of outputs the alarm engine drives.
@@ -21,16 +20,20 @@ type Board interface {
 	Halt() error
 }
 
-// Profiles lists the board profiles this build supports.
-func Profiles() []string { return []string{"sim"} }
+// Profiles lists the built-in board profiles: the simulated board and the
+// GPIO profiles. A GPIO profile may also be loaded from a file.
+func Profiles() []string { return []string{"sim", Generic4DO4DI} }
 
-// Open returns the board for a profile name.
-func Open(profile, statusFile string, log *slog.Logger) (Board, error) {
-	switch profile {
-	case "sim":
-		return NewSim(simOutputs, statusFile, log), nil
+// Open returns the simulated board. With inputFile set, it reads button
+// presses from that file (see Sim.Run). GPIO profiles are opened by
+// package board/gpio.
+func Open(profile, statusFile, inputFile string, log *slog.Logger) (*Sim, error) {
+	if profile != "sim" {
+		return nil, fmt.Errorf("board profile %q is not the simulated board; open it with package board/gpio", profile)
 	}
-	return nil, fmt.Errorf("unknown board profile %q; known profiles: %s", profile, strings.Join(Profiles(), ", "))
+	s := NewSim(simOutputs, statusFile, log)
+	s.inputFile = inputFile
+	return s, nil
 }
 
 // simOutputs are the outputs of the simulated board, named as on a typical

@@ -22,6 +22,10 @@ type Sim struct {
 	log        *slog.Logger
 	// dirty wakes the status writer; one pending wake is enough.
 	dirty chan struct{}
+	// inputFile is the control file or FIFO that Run reads button presses
+	// from; empty means none.
+	inputFile string
+	inputs    *InputQueue
 }
 
 type output struct {
@@ -34,14 +38,15 @@ type output struct {
 }
 
 var (
-	_ Board           = (*Sim)(nil)
+	_ InputBoard      = (*Sim)(nil)
 	_ alarm.Patterned = (*Sim)(nil)
 )
 
 // NewSim returns a simulated board with the named outputs, all
 // de-energised (tripped).
 func NewSim(names []string, statusFile string, log *slog.Logger) *Sim {
-	s := &Sim{outputs: map[string]*output{}, statusFile: statusFile, log: log, dirty: make(chan struct{}, 1)}
+	s := &Sim{outputs: map[string]*output{}, statusFile: statusFile, log: log, dirty: make(chan struct{}, 1),
+		inputs: NewInputQueue(log)}
 	now := time.Now()
 	for _, n := range names {
 		s.outputs[n] = &output{Active: true, Energised: false, Changed: now}
@@ -125,8 +130,17 @@ func (s *Sim) markDirty() {
 	}
 }
 
-// Run writes the status file after each change until ctx ends.
+// Run writes the status file after each change until ctx ends. With an
+// input file, it also reads button presses from it (see watchInputFile).
 func (s *Sim) Run(ctx context.Context) error {
+	if s.inputFile != "" {
+		done := make(chan struct{})
+		defer func() { <-done }()
+		go func() {
+			defer close(done)
+			s.watchInputFile(ctx)
+		}()
+	}
 	for {
 		select {
 		case <-ctx.Done():

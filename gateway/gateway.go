@@ -45,6 +45,9 @@ type Gateway struct {
 	report  *reporter.Filter
 	up      *uplink.Uplink
 	console *console
+	// watchdog is nil when the gateway runs without one; its methods
+	// then do nothing.
+	watchdog *watchdog
 }
 
 // Run builds the gateway from cfg, runs it until ctx ends and stops it in
@@ -62,8 +65,9 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	}
 
 	g.board = opts.Board
+	profileWatchdog := ""
 	if g.board == nil {
-		if g.board, err = board.Open(cfg.Board.Profile, cfg.Board.StatusFile, log.With("component", "board")); err != nil {
+		if g.board, profileWatchdog, err = openBoard(cfg, log.With("component", "board")); err != nil {
 			return err
 		}
 	}
@@ -104,15 +108,26 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	keeperCtx, stopKeeper := context.WithCancel(context.Background())
 	var keeperDone sync.WaitGroup
 	keeperDone.Go(func() { keeper.run(keeperCtx) })
-	keeperDone.Go(func() { tickEngine(keeperCtx, g.engine) })
+	if err := g.startWatchdog(watchdogPath(cfg, profileWatchdog)); err != nil {
+		stopKeeper()
+		keeperDone.Wait()
+		return err
+	}
+	keeperDone.Go(func() { tickEngine(keeperCtx, g.engine, g.watchdog.engineBeat) })
+	if inputs, ok := g.board.(board.InputBoard); ok {
+		keeperDone.Go(func() { g.readInputs(keeperCtx, inputs) })
+	}
+	// The watchdog stops before the engine's tick, so an orderly stop
+	// disarms it before its heartbeat ends.
 	defer func() { stopKeeper(); keeperDone.Wait() }()
+	defer g.watchdog.stop()
 
 	return g.runAcquisitionAndUplink(ctx, opts, restored, backlogUpTo)
 }
 
 // tickEngine lets the alarm engine end expired bypasses every second until
-// ctx ends.
-func tickEngine(ctx context.Context, e *alarm.Engine) {
+// ctx ends, and beats the watchdog after each tick.
+func tickEngine(ctx context.Context, e *alarm.Engine, beat func()) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -121,6 +136,7 @@ func tickEngine(ctx context.Context, e *alarm.Engine) {
 			return
 		case <-t.C:
 			e.Tick()
+			beat()
 		}
 	}
 }
@@ -163,6 +179,9 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 
 	g.log.Info("gateway stopping")
 	pollDone.Wait()
+	// The pollers have stopped in order: the drain below must not count as
+	// a stall.
+	g.watchdog.stopPolling()
 	now, synced = wallClock()
 	g.event(record.Event{Kind: record.GatewayStopped, Time: now, ClockSynced: synced, Source: record.SourceAuto,
 		Text: "gateway stopped in order"})
@@ -203,7 +222,7 @@ func (g *Gateway) buildPollers() ([]*modbus.Poller, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := modbus.NewPoller(g.cfg, bus, conn, sink{g}, wallClock)
+		p, err := modbus.NewPoller(g.cfg, bus, conn, sink{g: g, beat: g.watchdog.busBeat(g.cfg, bus.Name)}, wallClock)
 		if err != nil {
 			return nil, fmt.Errorf("bus %s: %w", bus.Name, err)
 		}
@@ -230,12 +249,18 @@ func (g *Gateway) logErr(component string, err error) {
 }
 
 // sink connects the pollers to the alarm engine and the store.
-type sink struct{ g *Gateway }
+type sink struct {
+	g *Gateway
+	// beat records for the watchdog that the bus's poll and evaluate
+	// loop made progress.
+	beat func()
+}
 
 // Sample evaluates alarms on every sample first, synchronously, then
 // queues the sample for storage if the point's report rule passes it.
 func (s sink) Sample(x record.Sample) {
 	s.g.engine.Process(x)
+	s.beat()
 	if s.g.report.Pass(x) {
 		s.g.store.enqueue(buffer.Entry{Lane: buffer.Telemetry, Payload: record.EncodeSample(x)})
 	}

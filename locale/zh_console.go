@@ -9,8 +9,9 @@ var zhCNConsole = map[string]string{
 	"SAFE      all outputs de-energised (safe state) until every point has been read once": "安全状态  所有输出保持失电 (安全状态), 直到每个点位都读到一次数据",
 	"KEPT      %s %s still latched from before the start; reset locally to clear":          "保持锁存  %s %s 为启动前锁存的报警, 需现场复位才能解除",
 	"KEPT      interlock %s still tripped from before the start; reset locally to clear":   "保持联锁  联锁 %s 为启动前的动作状态, 需现场复位才能解除",
-	"PLATFORM  connected to %s":                                                            "平台连接  已连接 %s",
-	"PLATFORM  not connected to %s; records are kept on disk and sent when it returns":     "平台连接  未连接 %s; 数据保存在本地, 恢复后补传",
+	"RESET     %d alarms or trips not reset: still past the set point or in fault":         "复位未完成  %d 个报警或联锁未复位: 测量值仍超过设定值或处于故障",
+	"PLATFORM  connected to %s": "平台连接  已连接 %s",
+	"PLATFORM  not connected to %s; records are kept on disk and sent when it returns": "平台连接  未连接 %s; 数据保存在本地, 恢复后补传",
 	// gatewayd command line.
 	"unknown option %s":        "未知选项 %s",
 	"option %s needs a value":  "选项 %s 需要一个值",

@@ -1,0 +1,77 @@
+package gateway
+
+import (
+	"context"
+
+	"github.com/plantgw/plantgw/board"
+	"github.com/plantgw/plantgw/record"
+)
+
+// localButtonOperator is the operator name of an acknowledge by the local
+// button, which does not tell who pressed it.
+const localButtonOperator = "local button"
+
+// readInputs turns the board's input events into operator actions until
+// ctx ends.
+func (g *Gateway) readInputs(ctx context.Context, b board.InputBoard) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-b.Inputs():
+			g.input(e)
+		}
+	}
+}
+
+// input acts on one input event. A press of reset, silence or acknowledge
+// calls the alarm engine, which emits the event of the action; a release
+// does nothing. Levels read at start are logged only, so a button held or
+// stuck at start acts on nothing.
+func (g *Gateway) input(e board.InputEvent) {
+	log := g.log.With("component", "inputs")
+	if e.Dropped > 0 {
+		log.Warn("input events were dropped before this one", "input", e.Name, "dropped", e.Dropped)
+	}
+	button := e.Name == board.InputReset || e.Name == board.InputSilence || e.Name == board.InputAcknowledge
+	if e.Initial {
+		if button && e.Active {
+			log.Warn("button active at start; ignored until released and pressed again", "input", e.Name)
+			return
+		}
+		log.Info("input level at start", "input", e.Name, "active", e.Active)
+		return
+	}
+	if !button {
+		// NOTE: plant inputs (limit switches, HH switches, lightning
+		// warning contacts) are only logged so far; the alarm engine
+		// reads such signals from Modbus points.
+		log.Info("input changed", "input", e.Name, "active", e.Active)
+		return
+	}
+	if !e.Active {
+		return
+	}
+	log.Info("button pressed", "input", e.Name)
+	switch e.Name {
+	case board.InputReset:
+		refused, err := g.engine.Reset(record.SourceLocalButton)
+		if err != nil {
+			log.Error("reset failed", "err", err)
+			return
+		}
+		if refused > 0 {
+			log.Info("reset left alarms or trips latched: still past the set point or in fault", "not_reset", refused)
+			now, _ := wallClock()
+			g.console.line(now, "RESET     %d alarms or trips not reset: still past the set point or in fault", refused)
+		}
+	case board.InputSilence:
+		if err := g.engine.Silence(record.SourceLocalButton); err != nil {
+			log.Error("silence failed", "err", err)
+		}
+	case board.InputAcknowledge:
+		if err := g.engine.Acknowledge(localButtonOperator, record.SourceLocalButton); err != nil {
+			log.Error("acknowledge failed", "err", err)
+		}
+	}
+}
