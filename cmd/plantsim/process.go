@@ -69,6 +69,18 @@ type readings struct {
 	gt103Silent  bool
 }
 
+// registerChange is a new value of a gas detector's concentration register
+// and the wall time at which the plant started to serve it.
+type registerChange struct {
+	Time time.Time `json:"time"`
+	Conc float64   `json:"conc"` // the register's value in %LEL
+}
+
+// registerChangesKept is how many changes of each concentration register
+// the plant keeps. On a ramp the register changes at every 50 ms tick, so
+// 8 changes span two writes of the state file.
+const registerChangesKept = 8
+
 // valve is a shutoff valve that travels between its limits in valveStrokeSeconds.
 type valve struct {
 	command  bool    // true = open
@@ -111,6 +123,9 @@ type plant struct {
 	tankLevel [2]float64 // true levels of T-301 and T-302 without noise, mm
 	valves    [2]valve
 	current   readings
+	// gasChanges lists the last changes of GT-101..GT-104's concentration
+	// registers, oldest first.
+	gasChanges [4][]registerChange
 }
 
 func newPlant(sched schedule, noise float64, seed uint64, logger *slog.Logger) *plant {
@@ -218,6 +233,7 @@ func (p *plant) updateReadings() {
 	if e.loopFault {
 		r.gas[3].status |= statusLoopFault
 	}
+	p.recordGasChanges(&r, time.Now())
 	r.h2s = newDetectorReading(math.Max(0, h2sBasePPM+p.jitter(h2sNoisePPM)), h2sFullScalePPM)
 
 	for i := range r.level {
@@ -238,6 +254,25 @@ func (p *plant) updateReadings() {
 	p.current = r
 }
 
+// recordGasChanges adds a change for each detector whose concentration
+// register differs between p.current and r, the readings about to replace
+// it. It makes a new slice for each change, because snapshots share the
+// old ones.
+func (p *plant) recordGasChanges(r *readings, now time.Time) {
+	for i := range r.gas {
+		served := gasRegisters(r.gas[i], encodeTenthsInt16(r.gas[i].conc))[0]
+		before := gasRegisters(p.current.gas[i], encodeTenthsInt16(p.current.gas[i].conc))[0]
+		changes := p.gasChanges[i]
+		if served == before && changes != nil {
+			continue
+		}
+		kept := changes[max(0, len(changes)-registerChangesKept+1):]
+		next := make([]registerChange, 0, registerChangesKept)
+		next = append(next, kept...)
+		p.gasChanges[i] = append(next, registerChange{Time: now, Conc: float64(int16(served)) / 10})
+	}
+}
+
 func newDetectorReading(conc, fullScale float64) detectorReading {
 	d := detectorReading{conc: conc}
 	if conc > fullScale {
@@ -251,6 +286,14 @@ func (p *plant) snapshot() readings {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.current
+}
+
+// snapshotWithChanges returns the current readings and the register
+// changes kept, taken together.
+func (p *plant) snapshotWithChanges() (readings, [4][]registerChange) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.current, p.gasChanges
 }
 
 // device returns the unit at address unit on bus, and false when the bus

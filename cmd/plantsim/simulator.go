@@ -79,7 +79,7 @@ func simulate(ctx context.Context, cfg config, out io.Writer, printer *message.P
 	}
 
 	if cfg.stateFile != "" {
-		if err := writeStateFile(cfg.stateFile, stateDocument(p.snapshot())); err != nil {
+		if err := writeStateFile(cfg.stateFile, stateDocument(p.snapshotWithChanges())); err != nil {
 			return newUserError(err, "cannot write state file %s: %v", cfg.stateFile, err)
 		}
 	}

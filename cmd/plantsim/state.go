@@ -15,12 +15,14 @@ import (
 const stateInterval = 200 * time.Millisecond
 
 // stateDocument returns the --state-file content: the values the instruments
-// show, in engineering units, keyed by point name.
-func stateDocument(r readings) map[string]any {
+// show, in engineering units, keyed by point name, and the last changes of
+// the gas detectors' concentration registers.
+func stateDocument(r readings, gasChanges [4][]registerChange) map[string]any {
 	doc := map[string]any{"scenario": r.scenario}
 	for i, tag := range gasTags {
 		doc[tag+".conc"] = round4(r.gas[i].conc)
 		doc[tag+".status"] = r.gas[i].status
+		doc[tag+".conc_changes"] = gasChanges[i]
 	}
 	doc["AT-201.conc"] = round4(r.h2s.conc)
 	doc["AT-201.status"] = r.h2s.status
@@ -79,7 +81,7 @@ func runStateWriter(ctx context.Context, path string, p *plant, logger *slog.Log
 	defer ticker.Stop()
 	failing := false
 	for {
-		err := writeStateFile(path, stateDocument(p.snapshot()))
+		err := writeStateFile(path, stateDocument(p.snapshotWithChanges()))
 		switch {
 		case err != nil && !failing:
 			logger.Error("state file write failed; retrying every 200ms", "path", path, "error", err)

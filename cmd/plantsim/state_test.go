@@ -1,13 +1,14 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
 func TestStateDocumentNormal(t *testing.T) {
-	doc := stateDocument(newTestPlant(t, "normal").snapshot())
+	doc := stateDocument(newTestPlant(t, "normal").snapshotWithChanges())
 	want := map[string]any{
 		"scenario":        "normal",
 		"GT-101.conc":     0.5,
@@ -42,7 +43,7 @@ func TestWriteStateFileReplacesAtomically(t *testing.T) {
 
 	for _, seconds := range []float64{0, 15} {
 		p.advanceTo(seconds)
-		if err := writeStateFile(path, stateDocument(p.snapshot())); err != nil {
+		if err := writeStateFile(path, stateDocument(p.snapshotWithChanges())); err != nil {
 			t.Fatalf("writeStateFile: %v", err)
 		}
 	}
@@ -61,5 +62,41 @@ func TestWriteStateFileMissingDirectory(t *testing.T) {
 	err := writeStateFile(filepath.Join(t.TempDir(), "missing", "state.json"), map[string]any{})
 	if err == nil {
 		t.Error("writeStateFile into a missing directory succeeded, want an error")
+	}
+}
+
+func TestStateDocumentRegisterChanges(t *testing.T) {
+	p := newTestPlant(t, "leak")
+	_, changesAtStart := p.snapshotWithChanges()
+	start := changesAtStart[1]
+	if len(start) != 1 || start[0].Conc != 0.5 {
+		t.Fatalf("GT-102 changes at start = %v, want one change to 0.5", start)
+	}
+
+	for step := 1; step <= 20; step++ {
+		p.advanceTo(float64(step) * 0.5)
+	}
+	doc := stateDocument(p.snapshotWithChanges())
+	changes, ok := doc["GT-102.conc_changes"].([]registerChange)
+	if !ok {
+		t.Fatalf("GT-102.conc_changes = %T, want []registerChange", doc["GT-102.conc_changes"])
+	}
+	if len(changes) != registerChangesKept {
+		t.Errorf("GT-102 keeps %d changes after 20 ramp steps, want %d", len(changes), registerChangesKept)
+	}
+	served := math.Round(doc["GT-102.conc"].(float64)*10) / 10
+	if last := changes[len(changes)-1].Conc; last != served {
+		t.Errorf("last GT-102 change = %v, want the served register value %v", last, served)
+	}
+	for i := 1; i < len(changes); i++ {
+		if changes[i].Conc <= changes[i-1].Conc || changes[i].Time.Before(changes[i-1].Time) {
+			t.Errorf("changes %d and %d = %v, %v: want rising values in time order", i-1, i, changes[i-1], changes[i])
+		}
+	}
+	if _, now := p.snapshotWithChanges(); len(now[0]) != 1 {
+		t.Errorf("GT-101 changes = %v, want only the start value: its register does not change without noise", now[0])
+	}
+	if start[0].Conc != 0.5 {
+		t.Errorf("earlier snapshot changed to %v: snapshots must not share a changing slice", start)
 	}
 }
