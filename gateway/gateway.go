@@ -269,10 +269,9 @@ func (s sink) Sample(x record.Sample) {
 func (s sink) Event(e record.Event) { s.g.event(e) }
 
 // event logs an event and queues it for storage and upload. The alarm
-// engine calls it synchronously.
-// NOTE: the log and console lines are written synchronously to stderr and
-// stdout, so a consumer that stops reading those pipes would stall alarm
-// evaluation; the queue for storage never blocks.
+// engine calls it synchronously, so nothing here may block: gatewayd
+// hands the gateway log and console writers that queue (internal/logpipe),
+// and the queue for storage never blocks.
 func (g *Gateway) event(e record.Event) {
 	attrs := []any{"event", string(e.Kind), "source", string(e.Source)}
 	for _, kv := range [][2]string{{"point", e.Point}, {"device", e.Device}, {"output", e.Output}, {"level", string(e.Level)}} {

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // the gateway's root file system may have no zoneinfo
 
 	"golang.org/x/text/message"
@@ -22,6 +23,7 @@ import (
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/drivers/modbus"
 	"github.com/plantgw/plantgw/gateway"
+	"github.com/plantgw/plantgw/internal/logpipe"
 	"github.com/plantgw/plantgw/locale"
 )
 
@@ -132,8 +134,20 @@ func newLogger(level string, stderr io.Writer, pr *message.Printer) *slog.Logger
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 }
 
+// logQueueLines bounds the log and console lines waiting to be written.
+const logQueueLines = 4096
+
 func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *message.Printer) int {
-	log := newLogger(level, stderr, pr)
+	// The alarm path logs every event: queue log and console lines so a
+	// reader that stops reading cannot stall alarm evaluation.
+	logOut := logpipe.New(stderr, logQueueLines)
+	defer logOut.Close(2 * time.Second)
+	if consoleOut != nil {
+		queued := logpipe.New(consoleOut, logQueueLines)
+		defer queued.Close(2 * time.Second)
+		consoleOut = queued
+	}
+	log := newLogger(level, logOut, pr)
 	if log == nil {
 		return exitUsage
 	}
