@@ -114,17 +114,17 @@ func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time
 func (e *Engine) Process(s record.Sample) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ps, ok := e.points[s.Point]
-	if !ok {
-		return
-	}
-	if !ps.seen {
-		ps.seen = true
-		e.unseen--
-	}
-	e.evaluatePoint(ps, s)
+	// Limit and level switches may be board inputs ("input:NAME") rather
+	// than points.
 	e.valveLimit(s)
 	e.switchReading(s)
+	if ps, ok := e.points[s.Point]; ok {
+		if !ps.seen {
+			ps.seen = true
+			e.unseen--
+		}
+		e.evaluatePoint(ps, s)
+	}
 	e.checkSwitches(s.Time, s.ClockSynced)
 	e.evaluateInterlocks(s.Time, s.ClockSynced)
 	e.update(s.Time, s.ClockSynced, record.SourceAuto)

@@ -16,7 +16,7 @@ type ValveCommander interface {
 
 // valveState supervises one shutoff valve against its limit switches.
 type valveState struct {
-	name, output, command string
+	name, output, command  string
 	openLimit, closedLimit string
 	stroke                 time.Duration
 	// closing: a tripped interlock holds the valve closed. The gateway

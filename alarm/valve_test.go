@@ -120,3 +120,23 @@ func TestLevelSwitchDisagreement(t *testing.T) {
 		t.Errorf("%d level_switch_agree events once LT passed HH, want 1", kinds(log, record.SwitchAgree))
 	}
 }
+
+// Limit switches wired to board inputs reach the engine as input:NAME
+// contacts, which are not points.
+func TestValveLimitsFromBoardInputs(t *testing.T) {
+	cfg := valveConfig()
+	cfg.Valves[0].OpenLimit, cfg.Valves[0].ClosedLimit = "input:xv-open", "input:xv-closed"
+	log := &eventLog{}
+	clock := &testClockAt{now: time.Unix(1_800_000_000, 0)}
+	e, err := New(cfg, newPatternOutputs(), log.add, clock.read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Process(contactAt("input:xv-open", true, clock.now))
+	e.Process(contactAt("input:xv-closed", false, clock.now))
+	e.Process(contactAt("input:xv-open", false, clock.now))
+	e.Process(contactAt("input:xv-closed", true, clock.now))
+	if kinds(log, record.ValveUncommanded) != 1 {
+		t.Errorf("%d valve_uncommanded events from board inputs, want 1", kinds(log, record.ValveUncommanded))
+	}
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -64,9 +65,19 @@ func (v *validator) validateValves() {
 	}
 }
 
+// InputPrefix marks a contact read from a board input rather than a
+// point: "input:xv-101-closed".
+const InputPrefix = "input:"
+
 // contactPoint checks that id names a contact (bool) point, of table when
-// one is given.
+// one is given, or, without a table, a board input.
 func (v *validator) contactPoint(path, id string, points map[string]*Point, table string) {
+	if name, ok := strings.CutPrefix(id, InputPrefix); ok && table == "" {
+		if name == "" {
+			v.add(path, "%s: %q names no board input", path, id)
+		}
+		return
+	}
 	pt, ok := points[id]
 	if !ok {
 		v.add(path, "%s: no point named %q", path, id)

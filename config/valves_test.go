@@ -18,7 +18,7 @@ uplink:`
 
 func TestValveConfigLoads(t *testing.T) {
 	cfg, cerr := parse(t, withValves(`valves:
-  - {name: XV, command: XV.command, open_limit: XV.open, closed_limit: XV.closed}
+  - {name: XV, command: XV.command, open_limit: XV.open, closed_limit: input:xv-closed}
 level_switches:
   - {switch: XV.open, level: LT}
 interlocks:

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/plantgw/plantgw/board"
+	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/record"
 )
 
@@ -34,19 +35,20 @@ func (g *Gateway) input(e board.InputEvent) {
 		log.Warn("input events were dropped before this one", "input", e.Name, "dropped", e.Dropped)
 	}
 	button := e.Name == board.InputReset || e.Name == board.InputSilence || e.Name == board.InputAcknowledge
-	if e.Initial {
-		if button && e.Active {
-			log.Warn("button active at start; ignored until released and pressed again", "input", e.Name)
-			return
-		}
-		log.Info("input level at start", "input", e.Name, "active", e.Active)
+	if !button {
+		// Plant inputs (limit switches, HH switches) reach the alarm
+		// engine as contacts named input:NAME, which valves and level
+		// switches may use in place of points.
+		log.Info("input changed", "input", e.Name, "active", e.Active, "initial", e.Initial)
+		now, synced := wallClock()
+		g.engine.Process(record.Sample{Point: config.InputPrefix + e.Name, Time: now, ClockSynced: synced,
+			IsBool: true, Bool: e.Active, Quality: record.Good})
 		return
 	}
-	if !button {
-		// NOTE: plant inputs (limit switches, HH switches, lightning
-		// warning contacts) are only logged so far; the alarm engine
-		// reads such signals from Modbus points.
-		log.Info("input changed", "input", e.Name, "active", e.Active)
+	if e.Initial {
+		if e.Active {
+			log.Warn("button active at start; ignored until released and pressed again", "input", e.Name)
+		}
 		return
 	}
 	if !e.Active {
