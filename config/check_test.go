@@ -87,13 +87,7 @@ func TestInterlockWithoutPointsReportedOnce(t *testing.T) {
 }
 
 func TestUnknownKeySuggestions(t *testing.T) {
-	tests := []struct {
-		name    string
-		old     string
-		new     string
-		line    int
-		message string
-	}{
+	tests := []replaceCase{
 		{"key with a suffix", "tcp: {address:", "tcp: {addr:", 6, `unknown key "addr" in buses[0] (tcp-1).tcp; did you mean "address"?`},
 		{"slave id", "unit: 1}", "slave_id: 1}", 8, `unknown key "slave_id" in devices[0] (D1); did you mean "unit"?`},
 		{"slave", "unit: 1}", "slave: 1}", 8, `unknown key "slave" in devices[0] (D1); did you mean "unit"?`},
@@ -104,19 +98,7 @@ func TestUnknownKeySuggestions(t *testing.T) {
 		{"short misspelling", "unit: 1}", "unit: 1, pol: 1s}", 8, `unknown key "pol" in devices[0] (D1); did you mean "poll"?`},
 		{"point name", "  - id: P1\n", "  - name: P1\n", 10, `unknown key "name" in points[0]; did you mean "id"?`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := strings.Replace(minimal, tt.old, tt.new, 1)
-			if text == minimal {
-				t.Fatalf("test setup: %q not found in the base config", tt.old)
-			}
-			_, cerr := parse(t, text)
-			if cerr == nil {
-				t.Fatal("config loaded; want an error")
-			}
-			expectProblem(t, cerr, tt.message, tt.line)
-		})
-	}
+	runReplaceCases(t, tests)
 }
 
 func TestRTUKeySuggestions(t *testing.T) {

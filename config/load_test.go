@@ -44,6 +44,34 @@ func parse(t *testing.T, text string) (*Config, *Error) {
 	return nil, ce
 }
 
+// replaceCase is a broken config: minimal with old replaced by new, and
+// the problem it must report on line.
+type replaceCase struct {
+	name    string
+	old     string
+	new     string
+	line    int
+	message string
+}
+
+// runReplaceCases checks that each case's config fails with its problem.
+func runReplaceCases(t *testing.T, tests []replaceCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Replace(minimal, tt.old, tt.new, 1)
+			if text == minimal {
+				t.Fatalf("test setup: %q not found in the base config", tt.old)
+			}
+			_, cerr := parse(t, text)
+			if cerr == nil {
+				t.Fatal("config loaded; want an error")
+			}
+			expectProblem(t, cerr, tt.message, tt.line)
+		})
+	}
+}
+
 func english(e *Error) string { return e.Render(locale.Printer("en")) }
 
 // expectProblem fails unless cerr has a problem whose English text
@@ -89,13 +117,7 @@ func TestDemoConfigLoads(t *testing.T) {
 }
 
 func TestConfigProblems(t *testing.T) {
-	tests := []struct {
-		name    string
-		old     string
-		new     string
-		line    int
-		message string
-	}{
+	tests := []replaceCase{
 		{"misspelled key", "    device: D1\n", "    devise: D1\n", 11, `unknown key "devise" in points[0] (P1); did you mean "device"?`},
 		{"wrong type", "unit: 1}", "unit: one}", 8, `devices[0] (D1).unit: expected a whole number, got "one"`},
 		{"unit out of range", "unit: 1}", "unit: 300}", 8, "devices[0] (D1).unit: 300 is out of range; use 0-255"},
@@ -121,19 +143,7 @@ func TestConfigProblems(t *testing.T) {
 		{"report interval too long", "    platform: {hazard_code: H1, point_code: C1}\n", "    platform: {hazard_code: H1, point_code: C1}\n    report: {max_interval: 2h}\n", 18, "points[0] (P1).report.max_interval: 2h0m0s is out of range; use 1s-1h0m0s"},
 		{"bad scheme", "tcp://127.0.0.1:1883", "http://127.0.0.1:1883", 19, `uplink.mqtt.url: unsupported URL scheme "http"`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := strings.Replace(minimal, tt.old, tt.new, 1)
-			if text == minimal {
-				t.Fatalf("test setup: %q not found in the base config", tt.old)
-			}
-			_, cerr := parse(t, text)
-			if cerr == nil {
-				t.Fatal("config loaded; want an error")
-			}
-			expectProblem(t, cerr, tt.message, tt.line)
-		})
-	}
+	runReplaceCases(t, tests)
 }
 
 func TestAllProblemsReportedAtOnce(t *testing.T) {
