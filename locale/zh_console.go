@@ -38,4 +38,6 @@ var zhCNConsole = map[string]string{
 	"VALVE     %s moved without a command: %s":                                                                                              "切断阀    %s 在没有指令时动作: %s",
 	"HH SWITCH disagrees with %s: %s":                                                                                                       "高高液位开关 与 %s 不一致: %s",
 	"HH SWITCH agrees with %s again":                                                                                                        "高高液位开关 与 %s 恢复一致",
+	"board profile %s: %v":                                                                                                                  "板卡配置 %s: %v",
+	"%s: board profile %s has no output %q; it has %v":                                                                                      "%s: 板卡配置 %s 没有输出 %q; 它的输出为 %v",
 }

@@ -94,6 +94,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case *check:
+		if problems := checkBoard(cfg, pr); len(problems) > 0 {
+			for _, p := range problems {
+				fmt.Fprintln(stderr, p)
+			}
+			return exitUsage
+		}
 		fmt.Fprintln(stdout, pr.Sprintf("config %s is valid: %d buses, %d devices, %d points, %d interlocks",
 			cfg.File, len(cfg.Buses), len(cfg.Devices), len(cfg.Points), len(cfg.Interlocks)))
 		warnings, err := modbus.LoadWarnings(cfg, pr)
