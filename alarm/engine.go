@@ -196,11 +196,18 @@ func (e *Engine) evaluateInterlocks(t time.Time, synced bool) {
 		for _, v := range il.valves {
 			e.closeValve(v, t)
 		}
+		cause := record.CauseNone
+		if strings.Contains(strings.Join(voters, ","), faultVote) {
+			cause = record.CauseFaultVote
+		}
 		e.emit(record.Event{Kind: record.Trip, Time: t, ClockSynced: synced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
-			Level: il.level, Source: record.SourceAuto,
+			Level: il.level, Source: record.SourceAuto, Device: strings.Join(il.valves, ","), Cause: cause,
 			Text: fmt.Sprintf("interlock %s tripped (%d of %d at %s: %s)", il.name, n, len(il.points), il.level, strings.Join(voters, ", "))})
 	}
 }
+
+// faultVote marks a voter in fault in a trip's text.
+const faultVote = " (fault)"
 
 // votes counts the interlock's points that are past its set point now, or
 // in fault when faults trip it. A bypassed point does not vote.
@@ -214,7 +221,7 @@ func (e *Engine) votes(il *interlock) (int, []string) {
 		if sp := ps.setPoint(il.level); sp != nil && sp.active {
 			voters = append(voters, id)
 		} else if il.faultTrips && ps.fault {
-			voters = append(voters, id+" (fault)")
+			voters = append(voters, id+faultVote)
 		}
 	}
 	return len(voters), voters

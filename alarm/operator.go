@@ -85,7 +85,7 @@ func (e *Engine) Reset(source record.Source) (refused int, err error) {
 		il.tripped = false
 		e.notifyLatchChange()
 		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
-			Level: il.level, Source: source,
+			Level: il.level, Source: source, Device: strings.Join(il.valves, ","),
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}
 	refused += e.resetValves()

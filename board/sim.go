@@ -72,6 +72,10 @@ func (s *Sim) Set(name string, active bool) error {
 	}
 	changed := o.Active != active
 	o.Active, o.Energised = active, !active
+	if !active {
+		// A pattern describes an active output only.
+		o.Pattern = ""
+	}
 	if changed {
 		o.Changed = time.Now()
 	}

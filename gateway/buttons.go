@@ -2,7 +2,11 @@ package gateway
 
 import (
 	"context"
+	"log/slog"
+	"sort"
+	"strings"
 
+	"github.com/plantgw/plantgw/alarm"
 	"github.com/plantgw/plantgw/board"
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/record"
@@ -57,16 +61,7 @@ func (g *Gateway) input(e board.InputEvent) {
 	log.Info("button pressed", "input", e.Name)
 	switch e.Name {
 	case board.InputReset:
-		refused, err := g.engine.Reset(record.SourceLocalButton)
-		if err != nil {
-			log.Error("reset failed", "err", err)
-			return
-		}
-		if refused > 0 {
-			log.Info("reset left alarms or trips latched: still past the set point or in fault", "not_reset", refused)
-			now, _ := wallClock()
-			g.console.line(now, "RESET     %d alarms or trips not reset: still past the set point or in fault", refused)
-		}
+		g.reset(log)
 	case board.InputSilence:
 		if err := g.engine.Silence(record.SourceLocalButton); err != nil {
 			log.Error("silence failed", "err", err)
@@ -76,4 +71,38 @@ func (g *Gateway) input(e board.InputEvent) {
 			log.Error("acknowledge failed", "err", err)
 		}
 	}
+}
+
+// reset resets what the engine allows and tells the operator what stays
+// latched, or that nothing was latched.
+func (g *Gateway) reset(log *slog.Logger) {
+	before := g.engine.Latches()
+	refused, err := g.engine.Reset(record.SourceLocalButton)
+	if err != nil {
+		log.Error("reset failed", "err", err)
+		return
+	}
+	now, _ := wallClock()
+	if alarms, trips := before.Count(); alarms+trips == 0 && refused == 0 {
+		g.console.line(now, "RESET     nothing was latched")
+		return
+	}
+	if refused == 0 {
+		return
+	}
+	still := latchedNames(g.engine.Latches())
+	log.Info("reset left alarms or trips latched: still past the set point or in fault", "not_reset", refused, "latched", still)
+	g.console.line(now, "RESET     %d alarms or trips not reset: still past the set point or in fault: %s", refused, still)
+}
+
+// latchedNames lists latched alarms as POINT LEVEL and trips by interlock.
+func latchedNames(l alarm.Latches) string {
+	var names []string
+	for point, levels := range l.Alarms {
+		for _, lv := range levels {
+			names = append(names, point+" "+string(lv))
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(append(names, l.Trips...), ", ")
 }

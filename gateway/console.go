@@ -132,7 +132,7 @@ func (c *console) describe(e record.Event) string {
 	case record.AlarmReset:
 		return pr.Sprintf("RESET     %s %s", e.Point, c.level(e.Level))
 	case record.AlarmAcknowledged:
-		return pr.Sprintf("ACK       %s %s acknowledged by %s", e.Point, c.level(e.Level), e.Operator)
+		return pr.Sprintf("ACK       %s %s acknowledged by %s", e.Point, c.level(e.Level), c.operator(e.Operator))
 	case record.BypassOn:
 		return pr.Sprintf("BYPASS    %s bypassed by %s: %s", e.Point, e.Operator, e.Text)
 	case record.BypassOff:
@@ -158,9 +158,13 @@ func (c *console) describe(e record.Event) string {
 	case record.WriteUnconfirmed:
 		return pr.Sprintf("WRITE     device %s did not confirm a command: %s", e.Device, e.Text)
 	case record.Trip:
-		return pr.Sprintf("TRIP      interlock %s tripped outputs %s, cause: %s", e.Interlock, e.Output, c.level(e.Level))
+		return c.trip(e)
 	case record.TripReset:
-		return pr.Sprintf("TRIP RST  interlock %s reset, outputs %s", e.Interlock, e.Output)
+		line := pr.Sprintf("TRIP RST  interlock %s reset, outputs %s", e.Interlock, e.Output)
+		if e.Device != "" {
+			line += pr.Sprintf("; valves %s stay closed until opened by hand at the valve", e.Device)
+		}
+		return line
 	case record.OutputChanged:
 		switch e.State {
 		case "active":
@@ -196,4 +200,27 @@ func (c *console) gatewayException(code byte) string {
 		return c.pr.Sprintf("path unavailable")
 	}
 	return c.pr.Sprintf("target device failed to respond")
+}
+
+// trip describes a trip: its outputs, the valves it closes, and whether
+// inputs in fault voted for it.
+func (c *console) trip(e record.Event) string {
+	pr := c.pr
+	cause := c.level(e.Level)
+	if e.Cause == record.CauseFaultVote {
+		cause = pr.Sprintf("%s or an input in fault", cause)
+	}
+	line := pr.Sprintf("TRIP      interlock %s tripped outputs %s, cause: %s", e.Interlock, e.Output, cause)
+	if e.Device != "" {
+		line += pr.Sprintf("; closing valves %s", e.Device)
+	}
+	return line
+}
+
+// operator names who acted; the local button names no one.
+func (c *console) operator(name string) string {
+	if name == localButtonOperator {
+		return c.pr.Sprintf("the local button")
+	}
+	return name
 }

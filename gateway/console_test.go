@@ -21,13 +21,16 @@ func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
 		{Kind: record.CommLost, Time: at, Device: "GT-104", Cause: record.CauseCRC},
 		{Kind: record.CommLost, Time: at, Device: "LT-301", Cause: record.CauseException, Code: 0x0A},
 		{Kind: record.CommLost, Time: at, Device: "GT-201", Cause: record.CauseNoConnection, Text: "open /dev/ttyS9: no such file or directory"},
+		{Kind: record.Trip, Time: at, Interlock: "gas-esd", Output: "esd-1", Level: record.AL2, Cause: record.CauseFaultVote, Device: "XV-101"},
+		{Kind: record.TripReset, Time: at, Interlock: "gas-esd", Output: "esd-1", Device: "XV-101"},
 	}
 	tests := []struct {
 		lang string
 		want []string
 	}{
 		{"zh-CN", []string{"10:03:04 报警      GT-102.conc 二级报警, 数值 42.5 %LEL", "输出      esd-1 动作 (失电)", "通讯中断  设备 GT-103 在超时时间内无应答",
-			"设备 GT-104 的应答损坏 (CRC 错误)", "设备 LT-301 前面的 TCP 网关回复异常 0A (路径不可用", "设备 GT-201 的串口或连接无法使用 (open /dev/ttyS9"}},
+			"设备 GT-104 的应答损坏 (CRC 错误)", "设备 LT-301 前面的 TCP 网关回复异常 0A (路径不可用", "设备 GT-201 的串口或连接无法使用 (open /dev/ttyS9",
+			"原因: 二级报警或输入故障; 关闭阀门 XV-101", "阀门 XV-101 保持关闭, 需在现场手动开阀"}},
 		{"en", []string{"10:03:04 ALARM     GT-102.conc level 2 alarm, value 42.5 %LEL", "OUTPUT    esd-1 active (de-energised)", "COMM LOST device GT-103 does not reply within its timeout",
 			"device GT-104: its replies arrive damaged (CRC errors)", "exception 0A (path unavailable", "device GT-201: the port or connection cannot be used"}},
 	}

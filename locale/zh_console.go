@@ -9,9 +9,10 @@ var zhCNConsole = map[string]string{
 	"SAFE      all outputs de-energised (safe state) until every point has been read once": "安全状态  所有输出保持失电 (安全状态), 直到每个点位都读到一次数据",
 	"KEPT      %s %s still latched from before the start; reset locally to clear":          "保持锁存  %s %s 为启动前锁存的报警, 需现场复位才能解除",
 	"KEPT      interlock %s still tripped from before the start; reset locally to clear":   "保持联锁  联锁 %s 为启动前的动作状态, 需现场复位才能解除",
-	"RESET     %d alarms or trips not reset: still past the set point or in fault":         "复位未完成  %d 个报警或联锁未复位: 测量值仍超过设定值或处于故障",
-	"PLATFORM  connected to %s": "平台连接  已连接 %s",
-	"PLATFORM  not connected to %s; records are kept on disk and sent when it returns": "平台连接  未连接 %s; 数据保存在本地, 恢复后补传",
+	"RESET     %d alarms or trips not reset: still past the set point or in fault: %s":     "复位未完成  %d 个报警或联锁未复位: 测量值仍超过设定值或处于故障: %s",
+	"RESET     nothing was latched":                                                        "复位      没有锁存的报警或联锁",
+	"PLATFORM  connected to %s":                                                            "平台连接  已连接 %s",
+	"PLATFORM  not connected to %s; records are kept on disk and sent when it returns":     "平台连接  未连接 %s; 数据保存在本地, 恢复后补传",
 	// gatewayd command line.
 	"unknown option %s":        "未知选项 %s",
 	"option %s needs a value":  "选项 %s 需要一个值",
@@ -40,4 +41,8 @@ var zhCNConsole = map[string]string{
 	"HH SWITCH agrees with %s again":                                                                                                        "高高液位开关 与 %s 恢复一致",
 	"board profile %s: %v":                                                                                                                  "板卡配置 %s: %v",
 	"%s: board profile %s has no output %q; it has %v":                                                                                      "%s: 板卡配置 %s 没有输出 %q; 它的输出为 %v",
+	"; valves %s stay closed until opened by hand at the valve":                                                                             "; 阀门 %s 保持关闭, 需在现场手动开阀",
+	"%s or an input in fault":                                                                                                               "%s或输入故障",
+	"; closing valves %s":                                                                                                                   "; 关闭阀门 %s",
+	"the local button":                                                                                                                      "现场按钮",
 }

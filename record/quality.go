@@ -44,7 +44,10 @@ const (
 	// CauseNoConnection: the serial port or TCP connection could not be
 	// opened or failed; only comm_lost events carry it.
 	CauseNoConnection Cause = "no_connection"
-	CauseDeviceFault  Cause = "device_fault"
+	// CauseFaultVote: a trip event whose votes include inputs in fault;
+	// only trip events carry it.
+	CauseFaultVote   Cause = "fault_vote"
+	CauseDeviceFault Cause = "device_fault"
 	// CauseInvalidText marks a text point whose registers hold a byte that
 	// is not printable ASCII before the trailing padding.
 	CauseInvalidText Cause = "invalid_text"

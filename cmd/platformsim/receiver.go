@@ -16,7 +16,9 @@ const invalidLineInterval = time.Second
 const maxMissingRanges = 100
 
 // notableEvents are printed as their own line when they arrive.
-var notableEvents = []string{"alarm_raised", "trip", "comm_lost", "comm_restored", "fault_raised"}
+var notableEvents = []string{"alarm_raised", "alarm_silenced", "alarm_acknowledged", "alarm_reset", "trip", "trip_reset",
+	"comm_lost", "comm_restored", "fault_raised", "valve_failed", "valve_uncommanded", "bypass_on", "bypass_off",
+	"level_switch_disagree"}
 
 // receiver validates and counts every uplink message. The broker calls
 // handle from each client's connection goroutine, so all state is guarded by

@@ -68,8 +68,8 @@ func finalLines(l *localizer, gateways []gatewayReport) []string {
 	return lines
 }
 
-// eventLine formats the line printed when an alarm_raised, trip, comm_lost,
-// comm_restored or fault_raised event arrives for the first time.
+// eventLine formats the line printed when one of notableEvents arrives for
+// the first time.
 func eventLine(l *localizer, gatewayID string, rec record) string {
 	parts := []string{l.text("[platform]"), displayID(gatewayID), eventLabel(l, rec.event)}
 	if rec.pointID != "" {
@@ -117,6 +117,24 @@ func eventLabel(l *localizer, event string) string {
 		return l.text("COMM RESTORED")
 	case "fault_raised":
 		return l.text("FAULT")
+	case "alarm_silenced":
+		return l.text("SILENCED")
+	case "alarm_acknowledged":
+		return l.text("ACKNOWLEDGED")
+	case "alarm_reset":
+		return l.text("RESET")
+	case "trip_reset":
+		return l.text("TRIP RESET")
+	case "valve_failed":
+		return l.text("VALVE FAILED")
+	case "valve_uncommanded":
+		return l.text("VALVE MOVED")
+	case "bypass_on":
+		return l.text("BYPASS")
+	case "bypass_off":
+		return l.text("BYPASS END")
+	case "level_switch_disagree":
+		return l.text("HH SWITCH DISAGREES")
 	}
 	return event
 }
