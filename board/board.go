@@ -48,3 +48,6 @@ func sortedNames(m map[string]*output) []string {
 	sort.Strings(names)
 	return names
 }
+
+// SimOutputs returns the output names of the simulated board.
+func SimOutputs() []string { return append([]string(nil), simOutputs...) }

@@ -45,4 +45,5 @@ var zhCNConsole = map[string]string{
 	"%s or an input in fault":                                                                                                               "%s或输入故障",
 	"; closing valves %s":                                                                                                                   "; 关闭阀门 %s",
 	"the local button":                                                                                                                      "现场按钮",
+	"gatewayd stopped with an error: %v":                                                                                                    "gatewayd 因错误停止: %v",
 }

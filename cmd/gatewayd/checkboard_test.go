@@ -34,3 +34,19 @@ func TestCheckNamesOutputsMissingFromTheProfile(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 }
+
+func TestCheckNamesOutputsMissingFromTheSimBoard(t *testing.T) {
+	data, err := os.ReadFile(demoConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "sim-bad.yaml")
+	text := strings.Replace(string(data), "{output: fire-panel}", "{output: esd-3}", 1)
+	if err := os.WriteFile(bad, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI("--check", bad)
+	if code != exitUsage || !strings.Contains(errOut, `板卡配置 sim 没有输出 "esd-3"`) {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}

@@ -178,6 +178,9 @@ func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *m
 
 	if err := gateway.Run(ctx, cfg, gateway.Options{Logger: log, Console: consoleOut, Printer: pr}); err != nil {
 		log.Error("gateway failed", "err", err)
+		// The log is English; the installer also gets the reason in the
+		// configured language.
+		fmt.Fprintln(stderr, pr.Sprintf("gatewayd stopped with an error: %v", err))
 		return exitRuntime
 	}
 	log.Info("gateway stopped")
