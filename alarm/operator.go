@@ -88,7 +88,7 @@ func (e *Engine) Reset(source record.Source) (refused int, err error) {
 			Level: il.level, Source: source, Device: strings.Join(il.valves, ","),
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}
-	refused += e.resetValves()
+	refused += e.resetValves(source, now, synced)
 	e.update(now, synced, source)
 	return refused, nil
 }

@@ -110,7 +110,7 @@ func (e *Engine) checkStrokes(now time.Time, synced bool) {
 // resetValves clears the latched valve alarms whose cause is gone, and
 // releases valves no tripped interlock holds closed any more. It returns
 // how many valve alarms stay latched.
-func (e *Engine) resetValves() (refused int) {
+func (e *Engine) resetValves(source record.Source, now time.Time, synced bool) (refused int) {
 	held := map[string]bool{}
 	for _, il := range e.interlocks {
 		if il.tripped {
@@ -125,10 +125,13 @@ func (e *Engine) resetValves() (refused int) {
 		}
 		if v.failed && v.closing && !v.closed {
 			refused++
-		} else {
-			v.failed = false
+			continue
 		}
-		v.moved = false
+		if v.failed || v.moved {
+			v.failed, v.moved = false, false
+			e.emit(record.Event{Kind: record.ValveReset, Time: now, ClockSynced: synced, Device: v.name, Source: source,
+				Text: fmt.Sprintf("valve %s alarm reset", v.name)})
+		}
 	}
 	return refused
 }

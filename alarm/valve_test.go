@@ -88,6 +88,9 @@ func TestTripClosesValveAndSupervisesStroke(t *testing.T) {
 	if out.state["esd-1"] || out.state["horn"] {
 		t.Errorf("after reset: esd-1 %v, horn %v", out.state["esd-1"], out.state["horn"])
 	}
+	if kinds(log, record.ValveReset) != 1 {
+		t.Errorf("%d valve_reset events, want 1", kinds(log, record.ValveReset))
+	}
 	if len(cmd.closes) != 1 {
 		t.Errorf("commands after reset %v; the gateway must never reopen a valve", cmd.closes)
 	}

@@ -139,6 +139,8 @@ func (c *console) describe(e record.Event) string {
 		return pr.Sprintf("BYPASS END %s votes in its interlocks again", e.Point)
 	case record.ValveFailed:
 		return pr.Sprintf("VALVE     %s did not reach its closed limit in time; check the actuator and the limit switch", e.Device)
+	case record.ValveReset:
+		return pr.Sprintf("VALVE RST %s alarm reset", e.Device)
 	case record.ValveUncommanded:
 		return pr.Sprintf("VALVE     %s moved without a command: %s", e.Device, e.Text)
 	case record.SwitchDisagree:

@@ -59,7 +59,7 @@ func TestConsoleCoversEveryEventKind(t *testing.T) {
 	kinds := []record.EventKind{record.AlarmRaised, record.AlarmCleared, record.AlarmReset, record.AlarmSilenced,
 		record.FaultRaised, record.FaultCleared, record.CommLost, record.CommRestored, record.Trip, record.TripReset,
 		record.OutputChanged, record.GatewayStopped, record.WriteUnconfirmed, record.AlarmAcknowledged, record.BypassOn, record.BypassOff,
-		record.ValveFailed, record.ValveUncommanded, record.SwitchDisagree, record.SwitchAgree}
+		record.ValveFailed, record.ValveUncommanded, record.ValveReset, record.SwitchDisagree, record.SwitchAgree}
 	for _, k := range kinds {
 		if line := c.describe(record.Event{Kind: k, State: "inactive"}); line == "" || strings.Contains(line, "%!") {
 			t.Errorf("%s: console line %q", k, line)

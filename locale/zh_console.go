@@ -46,4 +46,5 @@ var zhCNConsole = map[string]string{
 	"; closing valves %s":                                                                                                                   "; 关闭阀门 %s",
 	"the local button":                                                                                                                      "现场按钮",
 	"gatewayd stopped with an error: %v":                                                                                                    "gatewayd 因错误停止: %v",
+	"VALVE RST %s alarm reset":                                                                                                              "切断阀复位 %s 的报警已复位",
 }

@@ -21,6 +21,8 @@ const (
 	// its stroke time. ValveUncommanded: it moved without a command.
 	ValveFailed      EventKind = "valve_failed"
 	ValveUncommanded EventKind = "valve_uncommanded"
+	// ValveReset: an operator reset a valve's failed or uncommanded alarm.
+	ValveReset EventKind = "valve_reset"
 	// SwitchDisagree and SwitchAgree: an HH level switch and its level
 	// transmitter disagree / agree again.
 	SwitchDisagree EventKind = "level_switch_disagree"
