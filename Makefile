@@ -6,11 +6,12 @@ CMDS    := gatewayd plantsim platformsim
 LDFLAGS := -s -w
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build test test-unit test-hw demo cross lint bench clean
+.PHONY: help build test test-unit test-32bit test-hw demo cross lint bench clean
 
 help:
 	@echo "make build    build $(CMDS) into $(BIN)/"
 	@echo "make test     unit, integration and end-to-end tests, then the race detector (needs mosquitto, socat, gcc)"
+	@echo "make test-32bit  buffer tests as 386 and, under qemu-arm-static if installed, as armv7 (part of make test)"
 	@echo "make test-hw  hwtest-tagged tests in QEMU guests against real kernel drivers (HWTEST_ARCHES=amd64 for one; see docs/hwtest.md)"
 	@echo "make demo     simulated plant + gateway + local platform (DEMO_SECONDS=N stops after N s)"
 	@echo "make cross    static gatewayd for linux arm (GOARM=7), arm64 and amd64 into $(DIST)/"
@@ -28,6 +29,14 @@ RACE_PKGS = ./drivers/... ./buffer/ ./uplink/ ./alarm/ ./gateway/ ./reporter/ ./
 test:
 	$(GO) test -count=1 -timeout 20m ./...
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 10m $(RACE_PKGS)
+	$(MAKE) test-32bit
+
+# 32-bit builds keep the buffer in bbolt, 64-bit builds in Badger (see
+# docs/buffer.md). 386 test binaries run natively on amd64; the armv7 run
+# needs qemu-arm-static from the Debian package qemu-user-static.
+test-32bit:
+	GOARCH=386 $(GO) test -count=1 ./buffer/...
+	GO=$(GO) ./scripts/test-armv7.sh
 
 test-unit:
 	$(GO) test -count=1 -short ./...

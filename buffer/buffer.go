@@ -2,14 +2,11 @@ package buffer
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/dgraph-io/badger/v4"
 )
 
 // Lane orders records for upload: events before telemetry.
@@ -34,12 +31,9 @@ func (l Lane) String() string {
 	return fmt.Sprintf("lane(%d)", byte(l))
 }
 
-const (
-	prefixRecord = 'r'
-	prefixQueue  = 'q'
-	// maxBatch bounds one Badger transaction.
-	maxBatch = 512
-)
+// maxBatch bounds one storage transaction. Badger rejects transactions
+// that grow too large, so Append splits larger calls.
+const maxBatch = 512
 
 // Entry is one record to append.
 type Entry struct {
@@ -64,8 +58,8 @@ type Options struct {
 
 // Buffer is an open store. Its methods are safe for concurrent use.
 type Buffer struct {
-	db   *badger.DB
-	opts Options
+	store store
+	opts  Options
 
 	// mu serialises appends so seq stays gap-free: a number is taken
 	// only when its transaction commits.
@@ -83,10 +77,11 @@ type Buffer struct {
 var ErrClosed = errors.New("buffer closed")
 
 // ErrLocked is returned by Open when another open store, usually a running
-// gatewayd, holds the buffer's directory lock.
+// gatewayd, holds the buffer's lock.
 var ErrLocked = errors.New("buffer is locked by another process")
 
-// Open opens or creates the store at opts.Path.
+// Open opens or creates the store at opts.Path, a directory. 64-bit
+// builds keep it in Badger, 32-bit builds in bbolt (see store.go).
 func Open(opts Options) (*Buffer, error) {
 	if opts.SyncInterval <= 0 {
 		opts.SyncInterval = time.Second
@@ -94,55 +89,23 @@ func Open(opts Options) (*Buffer, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	db, err := badger.Open(badgerOptions(opts.Path, opts.Logger))
+	st, err := openStore(opts.Path, opts.Logger)
 	if err != nil {
-		// Badger v4.9.6 formats the lock error with %+v, so errors.Is
-		// cannot find its cause; the lock itself is checked instead.
-		if lockedByOther(opts.Path) {
-			return nil, fmt.Errorf("open buffer %s: %w (%v)", opts.Path, ErrLocked, err)
-		}
 		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
 	}
-	b := &Buffer{db: db, opts: opts, pending: map[Lane]int{}, notify: make(chan struct{}, 1), synced: time.Now()}
-	if err := b.load(); err != nil {
-		db.Close()
+	lastSeq, pending, err := st.load()
+	if err != nil {
+		st.close()
 		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
 	}
-	return b, nil
-}
-
-// load finds the last seq and counts each lane's upload queue.
-func (b *Buffer) load() error {
-	return b.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: []byte{prefixRecord}})
-		it.Seek([]byte{prefixRecord, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF})
-		if it.Valid() {
-			b.lastSeq = binary.BigEndian.Uint64(it.Item().Key()[1:])
-		}
-		it.Close()
-
-		qit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue}})
-		defer qit.Close()
-		for qit.Rewind(); qit.Valid(); qit.Next() {
-			b.pending[Lane(qit.Item().Key()[1])]++
-		}
-		return nil
-	})
-}
-
-func recordKey(seq uint64) []byte {
-	k := make([]byte, 9)
-	k[0] = prefixRecord
-	binary.BigEndian.PutUint64(k[1:], seq)
-	return k
-}
-
-func queueKey(lane Lane, seq uint64) []byte {
-	k := make([]byte, 10)
-	k[0] = prefixQueue
-	k[1] = byte(lane)
-	binary.BigEndian.PutUint64(k[2:], seq)
-	return k
+	return &Buffer{
+		store:   st,
+		opts:    opts,
+		lastSeq: lastSeq,
+		pending: pending,
+		notify:  make(chan struct{}, 1),
+		synced:  time.Now(),
+	}, nil
 }
 
 // Append stores entries in order and returns the seq of the first; the
@@ -162,26 +125,10 @@ func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 	mustSync := false
 	for start := 0; start < len(entries); start += maxBatch {
 		chunk := entries[start:min(start+maxBatch, len(entries))]
-		seq := b.lastSeq
-		err := b.db.Update(func(txn *badger.Txn) error {
-			for _, e := range chunk {
-				seq++
-				val := make([]byte, 1+len(e.Payload))
-				val[0] = byte(e.Lane)
-				copy(val[1:], e.Payload)
-				if err := txn.Set(recordKey(seq), val); err != nil {
-					return err
-				}
-				if err := txn.Set(queueKey(e.Lane, seq), nil); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := b.store.append(b.lastSeq+1, chunk); err != nil {
 			return first, fmt.Errorf("append %d records after seq %d: %w", len(chunk), b.lastSeq, err)
 		}
-		b.lastSeq = seq
+		b.lastSeq += uint64(len(chunk))
 		for _, e := range chunk {
 			b.pending[e.Lane]++
 			mustSync = mustSync || e.Lane == Events
@@ -201,7 +148,7 @@ func (b *Buffer) syncLocked() error {
 	if !b.dirty {
 		return nil
 	}
-	if err := b.db.Sync(); err != nil {
+	if err := b.store.sync(); err != nil {
 		return fmt.Errorf("sync buffer: %w", err)
 	}
 	b.dirty = false
@@ -246,28 +193,7 @@ func (b *Buffer) Run(ctx context.Context) error {
 // Pending returns up to limit records of lane that wait for upload, in seq
 // order, leaving out those for which skip returns true.
 func (b *Buffer) Pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
-	var out []Record
-	err := b.db.View(func(txn *badger.Txn) error {
-		prefix := []byte{prefixQueue, byte(lane)}
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid() && len(out) < limit; it.Next() {
-			seq := binary.BigEndian.Uint64(it.Item().Key()[2:])
-			if skip != nil && skip(seq) {
-				continue
-			}
-			item, err := txn.Get(recordKey(seq))
-			if err != nil {
-				return fmt.Errorf("record %d queued but not readable: %w", seq, err)
-			}
-			val, err := item.ValueCopy(nil)
-			if err != nil {
-				return fmt.Errorf("read record %d: %w", seq, err)
-			}
-			out = append(out, Record{Seq: seq, Lane: Lane(val[0]), Payload: val[1:]})
-		}
-		return nil
-	})
+	out, err := b.store.pending(lane, limit, skip)
 	if err != nil {
 		return nil, fmt.Errorf("pending %s: %w", lane, err)
 	}
@@ -285,22 +211,7 @@ func (b *Buffer) Ack(lane Lane, seqs []uint64) error {
 	if b.closed {
 		return ErrClosed
 	}
-	removed := 0
-	err := b.db.Update(func(txn *badger.Txn) error {
-		for _, s := range seqs {
-			k := queueKey(lane, s)
-			if _, err := txn.Get(k); errors.Is(err, badger.ErrKeyNotFound) {
-				continue
-			} else if err != nil {
-				return err
-			}
-			if err := txn.Delete(k); err != nil {
-				return err
-			}
-			removed++
-		}
-		return nil
-	})
+	removed, err := b.store.ack(lane, seqs)
 	if err != nil {
 		return fmt.Errorf("ack %d %s records: %w", len(seqs), lane, err)
 	}
@@ -329,21 +240,7 @@ func (b *Buffer) Stats() Stats {
 // Scan calls fn for every stored record in seq order, for exports and
 // tests.
 func (b *Buffer) Scan(fn func(Record) error) error {
-	return b.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}, PrefetchValues: true})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			val, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return fmt.Errorf("read record: %w", err)
-			}
-			seq := binary.BigEndian.Uint64(it.Item().Key()[1:])
-			if err := fn(Record{Seq: seq, Lane: Lane(val[0]), Payload: val[1:]}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return b.store.scan(fn)
 }
 
 // Close syncs and closes the store. Callers stop appending first; later
@@ -356,7 +253,7 @@ func (b *Buffer) Close() error {
 	}
 	b.closed = true
 	syncErr := b.syncLocked()
-	closeErr := b.db.Close()
+	closeErr := b.store.close()
 	if closeErr != nil {
 		closeErr = fmt.Errorf("close buffer: %w", closeErr)
 	}

@@ -14,7 +14,7 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func openTest(t *testing.T, dir string) *Buffer {
+func openTest(t testing.TB, dir string) *Buffer {
 	t.Helper()
 	b, err := Open(Options{Path: dir, SyncInterval: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -194,5 +194,19 @@ func TestOpenLockedReturnsErrLocked(t *testing.T) {
 	}
 	if !errors.Is(err, ErrLocked) {
 		t.Errorf("second Open: %v, want ErrLocked", err)
+	}
+}
+
+func TestMetaEmptyNameRejected(t *testing.T) {
+	b := openTest(t, t.TempDir())
+	defer b.Close()
+	if err := b.PutMeta("", []byte("x")); err == nil {
+		t.Error("PutMeta with an empty name succeeded")
+	}
+	if _, err := b.GetMeta(""); err == nil {
+		t.Error("GetMeta with an empty name succeeded")
+	}
+	if err := b.DeleteMeta(""); err == nil {
+		t.Error("DeleteMeta with an empty name succeeded")
 	}
 }

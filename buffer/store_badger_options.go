@@ -1,3 +1,5 @@
+//go:build !(386 || arm || mips || mipsle)
+
 package buffer
 
 import (
@@ -12,7 +14,7 @@ import (
 // v4.9.6's defaults let RSS reach about 260 MB, mostly memtables and
 // caches, so both are cut here.
 // NOTE: the RSS these options give has not been measured in this
-// repository yet, and Badger loses data on 32-bit builds (armv7).
+// repository yet.
 func badgerOptions(path string, log *slog.Logger) badger.Options {
 	return badger.DefaultOptions(path).
 		WithLogger(badgerLogger{log: log.With("component", "badger")}).

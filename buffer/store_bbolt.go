@@ -1,0 +1,202 @@
+//go:build 386 || arm || mips || mipsle
+
+package buffer
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// bboltFile is the database file inside the buffer's directory.
+const bboltFile = "buffer.db"
+
+// bbolt buckets and their keys:
+//
+//	records  seq(8, big-endian)          -> lane(1) payload   the record
+//	queue    lane(1) seq(8, big-endian)  -> empty             waiting for upload
+//	meta     name                        -> value             metadata
+var (
+	bucketRecords = []byte("records")
+	bucketQueue   = []byte("queue")
+	bucketMeta    = []byte("meta")
+)
+
+// scanBatch bounds the records that scan reads in one read transaction.
+// A long read transaction would block a commit that has to grow the
+// memory map, and fn may append to the buffer.
+const scanBatch = 1024
+
+// bboltStore keeps the buffer in one bbolt file. bbolt fsyncs every
+// commit (DB.NoSync is false), so every write is durable when it returns,
+// telemetry included, and sync has nothing left to do.
+// NOTE: bbolt maps the whole file, at most 2 GiB on 386 and arm. How large
+// a file a 32-bit gatewayd can still map beside its heap has not been
+// measured, and the buffer has no retention yet.
+type bboltStore struct{ db *bolt.DB }
+
+func openStore(path string, log *slog.Logger) (store, error) {
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(path, "MANIFEST")); err == nil {
+		log.Warn("buffer directory contains Badger files, which 32-bit builds do not read",
+			"path", path, "store", bboltFile)
+	}
+	// bbolt takes an exclusive flock on the file and, with a Timeout,
+	// returns ErrTimeout when another open store has it locked.
+	db, err := bolt.Open(filepath.Join(path, bboltFile), 0o600, &bolt.Options{Timeout: 100 * time.Millisecond})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w (%v)", ErrLocked, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketRecords, bucketQueue, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return bboltStore{db: db}, nil
+}
+
+func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+func laneKey(lane Lane, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{byte(lane)}, seq)
+}
+
+func (s bboltStore) load() (lastSeq uint64, pending map[Lane]int, err error) {
+	pending = map[Lane]int{}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketRecords).Cursor().Last(); k != nil {
+			lastSeq = binary.BigEndian.Uint64(k)
+		}
+		return tx.Bucket(bucketQueue).ForEach(func(k, _ []byte) error {
+			pending[Lane(k[0])]++
+			return nil
+		})
+	})
+	return lastSeq, pending, err
+}
+
+func (s bboltStore) append(first uint64, entries []Entry) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		records := tx.Bucket(bucketRecords)
+		// Seqs only grow, so full pages waste no space.
+		records.FillPercent = 1.0
+		queue := tx.Bucket(bucketQueue)
+		for i, e := range entries {
+			seq := first + uint64(i)
+			if err := records.Put(seqKey(seq), encodeRecord(e.Lane, e.Payload)); err != nil {
+				return err
+			}
+			if err := queue.Put(laneKey(e.Lane, seq), []byte{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s bboltStore) pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
+	var out []Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		records := tx.Bucket(bucketRecords)
+		c := tx.Bucket(bucketQueue).Cursor()
+		for k, _ := c.Seek([]byte{byte(lane)}); k != nil && k[0] == byte(lane) && len(out) < limit; k, _ = c.Next() {
+			seq := binary.BigEndian.Uint64(k[1:])
+			if skip != nil && skip(seq) {
+				continue
+			}
+			val := records.Get(seqKey(seq))
+			if val == nil {
+				return fmt.Errorf("record %d queued but not stored", seq)
+			}
+			out = append(out, decodeRecord(seq, bytes.Clone(val)))
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s bboltStore) ack(lane Lane, seqs []uint64) (removed int, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketQueue).Cursor()
+		for _, seq := range seqs {
+			k := laneKey(lane, seq)
+			if found, _ := c.Seek(k); !bytes.Equal(found, k) {
+				continue
+			}
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			removed++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return removed, nil
+}
+
+func (s bboltStore) scan(fn func(Record) error) error {
+	next := uint64(0)
+	for {
+		batch := make([]Record, 0, scanBatch)
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketRecords).Cursor()
+			for k, v := c.Seek(seqKey(next)); k != nil && len(batch) < scanBatch; k, v = c.Next() {
+				batch = append(batch, decodeRecord(binary.BigEndian.Uint64(k), bytes.Clone(v)))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range batch {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(batch) < scanBatch {
+			return nil
+		}
+		next = batch[len(batch)-1].Seq + 1
+	}
+}
+
+func (s bboltStore) putMeta(name string, value []byte) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put([]byte(name), value) })
+}
+
+func (s bboltStore) getMeta(name string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		out = bytes.Clone(tx.Bucket(bucketMeta).Get([]byte(name)))
+		return nil
+	})
+	return out, err
+}
+
+func (s bboltStore) deleteMeta(name string) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete([]byte(name)) })
+}
+
+func (s bboltStore) sync() error  { return nil }
+func (s bboltStore) close() error { return s.db.Close() }
