@@ -34,9 +34,11 @@ const (
 	DefaultStrokeTime = Duration(60 * time.Second)
 	// DefaultSwitchDelay is how long an HH switch and its transmitter may
 	// disagree: long enough for a level near HH to settle.
-	DefaultSwitchDelay  = Duration(10 * time.Second)
-	DefaultKeepAlive    = Duration(30 * time.Second)
-	DefaultMaxRecords   = 100
+	DefaultSwitchDelay = Duration(10 * time.Second)
+	DefaultKeepAlive   = Duration(30 * time.Second)
+	DefaultMaxRecords  = 100
+	// DefaultHeartbeat is the period of the uplink's heartbeat message.
+	DefaultHeartbeat    = Duration(60 * time.Second)
 	DefaultFormat       = "platform-json-v1"
 	DefaultBufferPath   = "/var/lib/plantgw"
 	DefaultSyncInterval = Duration(time.Second)
@@ -109,6 +111,7 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 	setString(&m.TopicPrefix, DefaultTopicPrefix)
 	setDuration(&m.KeepAlive, DefaultKeepAlive)
 	setInt(&m.MaxRecords, DefaultMaxRecords)
+	setDuration(&m.Heartbeat, DefaultHeartbeat)
 	setString(&c.Uplink.Format, DefaultFormat)
 	setString(&c.Buffer.Path, DefaultBufferPath)
 	setDuration(&c.Buffer.SyncInterval, DefaultSyncInterval)

@@ -331,14 +331,39 @@ type Uplink struct {
 
 // MQTT is the broker connection.
 type MQTT struct {
-	URL         string   `yaml:"url"`
-	ClientID    string   `yaml:"client_id"`
-	TopicPrefix string   `yaml:"topic_prefix"`
-	Username    string   `yaml:"username"`
-	Password    string   `yaml:"password"`
-	KeepAlive   Duration `yaml:"keep_alive"`
+	// URL is tcp:// or mqtt:// for plain TCP, ssl:// or mqtts:// for TLS.
+	URL         string `yaml:"url"`
+	ClientID    string `yaml:"client_id"`
+	TopicPrefix string `yaml:"topic_prefix"`
+	Username    string `yaml:"username"`
+	// Password is the broker login's password. Write it as ${VARIABLE} so
+	// it comes from the environment, not the file. It is never logged.
+	Password  string   `yaml:"password"`
+	KeepAlive Duration `yaml:"keep_alive"`
 	// MaxRecords caps the records sent in one MQTT message.
 	MaxRecords int `yaml:"max_records"`
+	// Heartbeat is the period of the heartbeat message.
+	Heartbeat Duration `yaml:"heartbeat"`
+	TLS       TLS      `yaml:"tls"`
+}
+
+// TLS configures an ssl:// or mqtts:// connection. The broker's
+// certificate is always verified unless InsecureSkipVerify is set.
+type TLS struct {
+	// CAFile is a PEM file of the CA certificates that may sign the
+	// broker's certificate. Empty uses the system's CA certificates.
+	CAFile string `yaml:"ca_file"`
+	// CertFile and KeyFile are the gateway's client certificate and its
+	// private key in PEM, for brokers that require one. Give both or
+	// neither.
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	// ServerName is the name checked against the broker's certificate;
+	// empty takes the host of URL.
+	ServerName string `yaml:"server_name"`
+	// InsecureSkipVerify accepts any broker certificate. It is for
+	// commissioning only, and every connect logs a warning.
+	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
 }
 
 // Buffer configures the local store of samples and events.

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -242,22 +241,6 @@ func HasAlarm(pt *Point, level string) bool {
 		return pt.Limits != nil && pt.Limits.LL != nil
 	}
 	return false
-}
-
-func (v *validator) validateUplink() {
-	m := v.cfg.Uplink.MQTT
-	if v.require("uplink.mqtt.url", m.URL) {
-		u, err := url.Parse(m.URL)
-		switch {
-		case err != nil:
-			v.add("uplink.mqtt.url", "%s: invalid URL %q: %v", "uplink.mqtt.url", m.URL, err)
-		case u.Scheme != "tcp" && u.Scheme != "mqtt" && u.Scheme != "ssl" && u.Scheme != "mqtts" && u.Scheme != "tls":
-			v.add("uplink.mqtt.url", "%s: unsupported URL scheme %q; use tcp://, mqtt://, ssl:// or mqtts://", "uplink.mqtt.url", u.Scheme)
-		}
-	}
-	v.oneOf("uplink.format", v.cfg.Uplink.Format, DefaultFormat)
-	v.intRange("uplink.mqtt.max_records", m.MaxRecords, 1, 1000)
-	v.durationRange("uplink.mqtt.keep_alive", m.KeepAlive, 5*time.Second, 10*time.Minute)
 }
 
 func (v *validator) validateBuffer() {

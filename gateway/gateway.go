@@ -44,6 +44,7 @@ type Gateway struct {
 	store   *storer
 	report  *reporter.Filter
 	up      *uplink.Uplink
+	comm    *uplink.CommSummary
 	console *console
 	// watchdog is nil when the gateway runs without one; its methods
 	// then do nothing.
@@ -57,7 +58,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g := &Gateway{cfg: cfg, log: log, report: reporter.New(cfg)}
+	g := &Gateway{cfg: cfg, log: log, report: reporter.New(cfg), comm: uplink.NewCommSummary(len(cfg.Devices))}
 	if opts.Console != nil && opts.Printer != nil {
 		if g.console, err = newConsole(cfg, opts.Console, opts.Printer); err != nil {
 			return err
@@ -153,7 +154,8 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 		return err
 	}
 	g.up = uplink.New(uplink.Options{MQTT: g.cfg.Uplink.MQTT, Encoder: enc, Store: g.buf, Logger: g.log.With("component", "uplink"),
-		DrainTimeout: opts.DrainTimeout, BacklogUpTo: backlogUpTo, OnConnection: g.uplinkChanged}, g.cfg.Site)
+		DrainTimeout: opts.DrainTimeout, BacklogUpTo: backlogUpTo, OnConnection: g.uplinkChanged,
+		Clock: wallClock, Devices: g.comm.Summary}, g.cfg.Site)
 
 	now, synced := wallClock()
 	alarms, trips := restored.Count()
@@ -280,6 +282,7 @@ func (g *Gateway) event(e record.Event) {
 		}
 	}
 	g.log.Info(e.Text, attrs...)
+	g.comm.Observe(e)
 	g.console.print(e)
 	g.store.enqueue(buffer.Entry{Lane: buffer.Events, Payload: record.EncodeEvent(e)})
 }

@@ -49,20 +49,20 @@ type message struct {
 }
 
 type sampleJSON struct {
-	Seq         uint64 `json:"seq"`
-	Kind        string `json:"kind"`
-	PointID     string `json:"point_id"`
-	HazardCode  string `json:"hazard_code"`
-	PointCode   string `json:"point_code"`
-	Value       any    `json:"value"`
-	Unit        string `json:"unit"`
-	Quality     string `json:"quality"`
-	Cause       string `json:"cause,omitempty"`
+	Seq        uint64 `json:"seq"`
+	Kind       string `json:"kind"`
+	PointID    string `json:"point_id"`
+	HazardCode string `json:"hazard_code"`
+	PointCode  string `json:"point_code"`
+	Value      any    `json:"value"`
+	Unit       string `json:"unit"`
+	Quality    string `json:"quality"`
+	Cause      string `json:"cause,omitempty"`
 	// ExceptionCode is the Modbus exception code of an exception cause.
-	ExceptionCode int `json:"exception_code,omitempty"`
-	TS          string `json:"ts"`
-	ClockSynced bool   `json:"clock_synced"`
-	Historical  bool   `json:"historical"`
+	ExceptionCode int    `json:"exception_code,omitempty"`
+	TS            string `json:"ts"`
+	ClockSynced   bool   `json:"clock_synced"`
+	Historical    bool   `json:"historical"`
 }
 
 type eventJSON struct {

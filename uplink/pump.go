@@ -91,6 +91,8 @@ func (u *Uplink) wait(ctx context.Context, s *session, p *pumpState, tick <-chan
 		return fmt.Errorf("no PUBACK within %v for %d records", u.opts.AckTimeout, len(p.flights[0].seqs))
 	case <-u.opts.Store.Notify():
 	case <-tick:
+	case <-s.heartbeatTick():
+		u.sendHeartbeat(s)
 	}
 	return nil
 }

@@ -43,6 +43,21 @@ type Options struct {
 	// OnConnection, when set, is called from Run when the connection comes
 	// up and when it is lost or the first attempts fail. It must not block.
 	OnConnection func(connected bool)
+	// Clock, when set, returns the time and whether the clock is
+	// synchronised, for the heartbeat. Nil uses time.Now and counts the
+	// clock as synchronised from NotBefore on.
+	Clock func() (now time.Time, synced bool)
+	// Devices, when set, returns the number of configured devices and how
+	// many of them are in comm loss, for the heartbeat. It must not block.
+	Devices func() (total, lost int)
+	// Version is the gateway's version for the heartbeat; empty takes
+	// BuildVersion.
+	Version string
+	// NotBefore is the earliest time the system clock can show. While the
+	// clock is earlier, Run tries no TLS connection, because certificate
+	// validity cannot be checked against a wrong clock. Zero takes
+	// BuildReference.
+	NotBefore time.Time
 }
 
 // State is the uplink's connection state, for status displays.
@@ -67,9 +82,10 @@ type Uplink struct {
 	// notified is the last state passed to OnConnection; notifiedOnce
 	// records whether there was one.
 	notified, notifiedOnce bool
+	site                   config.Site
 }
 
-type topics struct{ events, telemetry, status string }
+type topics struct{ events, telemetry, status, heartbeat string }
 
 // New returns an uplink; Run starts it.
 func New(opts Options, site config.Site) *Uplink {
@@ -82,8 +98,15 @@ func New(opts Options, site config.Site) *Uplink {
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 3 * time.Second
 	}
+	if opts.NotBefore.IsZero() {
+		opts.NotBefore = BuildReference()
+	}
+	if opts.Version == "" {
+		opts.Version = BuildVersion()
+	}
 	base := fmt.Sprintf("%s/%s/%s/", opts.MQTT.TopicPrefix, site.EnterpriseCode, site.GatewayID)
-	return &Uplink{opts: opts, topics: topics{events: base + "events", telemetry: base + "telemetry", status: base + "status"},
+	return &Uplink{opts: opts, site: site,
+		topics:   topics{events: base + "events", telemetry: base + "telemetry", status: base + "status", heartbeat: base + "heartbeat"},
 		startSeq: opts.BacklogUpTo}
 }
 
@@ -107,6 +130,9 @@ func (u *Uplink) Run(ctx context.Context) error {
 	backoff := time.Second
 	failures := 0
 	for {
+		if !u.waitForPlausibleClock(ctx) {
+			return nil
+		}
 		s, err := u.connect(ctx)
 		if err != nil {
 			failures++
@@ -129,6 +155,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 		u.opts.Logger.Info("mqtt connected", "url", u.opts.MQTT.URL)
 		u.notify(true)
 		u.setState(func(st *State) { st.Connected, st.Since, st.LastError = true, time.Now(), ""; st.Connects++ })
+		u.startHeartbeat(s)
 
 		err = u.pump(ctx, s)
 		if ctx.Err() != nil {
@@ -147,6 +174,33 @@ func (u *Uplink) Run(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// clockRecheck is how often Run looks at the clock while it waits for a
+// plausible time before a TLS connection.
+const clockRecheck = 5 * time.Second
+
+// waitForPlausibleClock blocks while the URL needs TLS and the system
+// clock is before NotBefore. It logs once per wait, and returns false when
+// ctx ends first.
+func (u *Uplink) waitForPlausibleClock(ctx context.Context) bool {
+	if !usesTLS(u.opts.MQTT.URL) || !time.Now().Before(u.opts.NotBefore) {
+		return true
+	}
+	u.opts.Logger.Warn("system clock is before the build's reference date, so TLS certificates cannot be checked; no TLS connection is tried until the clock is set (by NTP or by hand)",
+		"clock", time.Now().UTC().Format(time.RFC3339), "reference", u.opts.NotBefore.UTC().Format(time.RFC3339), "recheck", clockRecheck)
+	u.hadOutage = true
+	u.setState(func(st *State) {
+		st.Connected, st.LastError = false, "system clock before "+u.opts.NotBefore.UTC().Format(time.DateOnly)
+	})
+	u.notify(false)
+	for time.Now().Before(u.opts.NotBefore) {
+		if !sleepJitter(ctx, clockRecheck) {
+			return false
+		}
+	}
+	u.opts.Logger.Info("system clock is now past the build's reference date; connecting with TLS", "clock", time.Now().UTC().Format(time.RFC3339))
+	return true
 }
 
 // notify calls OnConnection when the state differs from the last call.
@@ -215,6 +269,10 @@ type session struct {
 	// historicalUpTo is the last seq stored while there was no
 	// connection; records up to it are marked historical.
 	historicalUpTo uint64
+	// heartbeat ticks the session's heartbeats; lastHeartbeat is the
+	// token of the last one published.
+	heartbeat     *time.Ticker
+	lastHeartbeat mqtt.Token
 }
 
 func (u *Uplink) connect(ctx context.Context) (*session, error) {
@@ -239,10 +297,24 @@ func (u *Uplink) connect(ctx context.Context) (*session, error) {
 			default:
 			}
 		})
+	if usesTLS(m.URL) {
+		tc, err := tlsConfig(m.TLS)
+		if err != nil {
+			return nil, err
+		}
+		if m.TLS.InsecureSkipVerify {
+			u.opts.Logger.Warn("TLS server verification is off (uplink.mqtt.tls.insecure_skip_verify): any server can pose as the broker; use it for commissioning only",
+				"url", m.URL)
+		}
+		o.SetTLSConfig(tc)
+	}
 	s.client = mqtt.NewClient(o)
 	tok := s.client.Connect()
 	if err := waitToken(ctx, tok, 15*time.Second); err != nil {
 		s.client.Disconnect(0)
+		if hint := connectHint(err, m.TLS); hint != "" {
+			return nil, fmt.Errorf("connect %s: %w; %s", m.URL, err, hint)
+		}
 		return nil, fmt.Errorf("connect %s: %w", m.URL, err)
 	}
 	birth := s.client.Publish(u.topics.status, 1, true, u.opts.Encoder.Status("online", time.Now()))
@@ -255,6 +327,9 @@ func (u *Uplink) connect(ctx context.Context) (*session, error) {
 
 // close publishes a last status message when given one, then disconnects.
 func (s *session) close(topic string, status []byte) {
+	if s.heartbeat != nil {
+		s.heartbeat.Stop()
+	}
 	if topic != "" && s.client.IsConnectionOpen() {
 		tok := s.client.Publish(topic, 1, true, status)
 		tok.WaitTimeout(2 * time.Second)

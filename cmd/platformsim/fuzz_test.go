@@ -35,7 +35,7 @@ func FuzzValidateMessage(f *testing.F) {
 		}
 	}
 
-	kinds := []string{topicTelemetry, topicEvents, topicStatus}
+	kinds := []string{topicTelemetry, topicEvents, topicStatus, topicHeartbeat}
 	f.Fuzz(func(t *testing.T, kindIndex uint8, payload []byte) {
 		kind := kinds[int(kindIndex)%len(kinds)]
 		meta := mqttMeta{qos: 1, retain: kind == topicStatus}
@@ -61,6 +61,12 @@ func FuzzValidateMessage(f *testing.F) {
 		if kind == topicStatus {
 			if message.state != "online" && message.state != "offline" {
 				t.Fatalf("accepted status state %q", message.state)
+			}
+			return
+		}
+		if kind == topicHeartbeat {
+			if hb := message.heartbeat; hb == nil || hb.backlogEv < 0 || hb.backlogTel < 0 || hb.devicesLost > hb.devicesTotal {
+				t.Fatalf("accepted heartbeat %+v", message.heartbeat)
 			}
 			return
 		}

@@ -83,6 +83,12 @@ func (r *receiver) handle(topicName string, meta mqttMeta, payload []byte) {
 		r.print(statusLine(r.text, t.gatewayID, message.state, message.stateTS))
 		return
 	}
+	if t.kind == topicHeartbeat {
+		gateway.heartbeats++
+		gateway.lastHeartbeat = message.heartbeat
+		r.print(heartbeatLine(r.text, t.gatewayID, message.heartbeat))
+		return
+	}
 
 	for _, rec := range message.records {
 		if !gateway.addRecord(rec) {

@@ -33,6 +33,16 @@ type gatewayReport struct {
 	Missing          []seqRange `json:"missing"`
 	MissingTruncated bool       `json:"missing_truncated"`
 	LastInvalidError string     `json:"last_invalid_error,omitempty"`
+	Heartbeats       int64      `json:"heartbeats"`
+	// Backlog is the records waiting in the gateway, from its latest
+	// heartbeat; nil before the first heartbeat.
+	Backlog *backlogReport `json:"backlog,omitempty"`
+}
+
+// backlogReport is a heartbeat's backlog per lane.
+type backlogReport struct {
+	Events    int64 `json:"events"`
+	Telemetry int64 `json:"telemetry"`
 }
 
 func newGatewayReport(g *gatewayStats) gatewayReport {
@@ -41,6 +51,10 @@ func newGatewayReport(g *gatewayStats) gatewayReport {
 		status = "unknown"
 	}
 	missing, truncated := g.seqs.missingRanges(maxMissingRanges)
+	var backlog *backlogReport
+	if hb := g.lastHeartbeat; hb != nil {
+		backlog = &backlogReport{Events: hb.backlogEv, Telemetry: hb.backlogTel}
+	}
 	return gatewayReport{
 		GatewayID:        g.gatewayID,
 		EnterpriseCode:   g.enterpriseCode,
@@ -62,6 +76,8 @@ func newGatewayReport(g *gatewayStats) gatewayReport {
 		Missing:          missing,
 		MissingTruncated: truncated,
 		LastInvalidError: g.lastInvalid,
+		Heartbeats:       g.heartbeats,
+		Backlog:          backlog,
 	}
 }
 

@@ -48,6 +48,9 @@ func summaryLine(l *localizer, g gatewayReport) string {
 	if g.Historical > 0 {
 		extras = append(extras, l.text("historical %s", itoa(g.Historical)))
 	}
+	if g.Backlog != nil && g.Backlog.Events+g.Backlog.Telemetry > 0 {
+		extras = append(extras, l.text("backlog %s", itoa(g.Backlog.Events+g.Backlog.Telemetry)))
+	}
 	if len(extras) > 0 {
 		line += " " + strings.Join(extras, " ")
 	}

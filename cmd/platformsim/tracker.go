@@ -103,6 +103,9 @@ type gatewayStats struct {
 	// text point is printed only when it changes.
 	texts map[string]string
 
+	heartbeats    int64
+	lastHeartbeat *heartbeat // nil before the first heartbeat
+
 	status      string // "online", "offline" or "" before the first status message
 	statusTS    string
 	lastInvalid string // English text of the latest validation error

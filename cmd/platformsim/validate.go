@@ -10,6 +10,7 @@ const (
 	topicEvents    = "events"
 	topicTelemetry = "telemetry"
 	topicStatus    = "status"
+	topicHeartbeat = "heartbeat"
 )
 
 const formatName = "platform-json-v1"
@@ -35,7 +36,7 @@ func parseTopic(prefix, name string) (topic, bool) {
 		return topic{}, false
 	}
 	switch levels[2] {
-	case topicEvents, topicTelemetry, topicStatus:
+	case topicEvents, topicTelemetry, topicStatus, topicHeartbeat:
 	default:
 		return topic{}, false
 	}
@@ -49,6 +50,9 @@ type uplinkMessage struct {
 	// state and stateTS are set for status messages only.
 	state   string
 	stateTS string
+
+	// heartbeat is set for heartbeat messages only.
+	heartbeat *heartbeat
 }
 
 // mqttMeta is the part of the PUBLISH packet that the contract constrains.
@@ -72,6 +76,9 @@ func validateMessage(t topic, meta mqttMeta, payload []byte) (*uplinkMessage, *v
 	if t.kind == topicStatus && !meta.retain {
 		return nil, invalidf("", "status message is not retained")
 	}
+	if t.kind == topicHeartbeat && meta.retain {
+		return nil, invalidf("", "heartbeat message is retained, the protocol sends it not retained")
+	}
 	if len(payload) == 0 {
 		return nil, invalidf("", "empty payload")
 	}
@@ -85,8 +92,11 @@ func validateMessage(t topic, meta mqttMeta, payload []byte) (*uplinkMessage, *v
 		return nil, verr
 	}
 
-	if t.kind == topicStatus {
+	switch t.kind {
+	case topicStatus:
 		return validateStatus(t, body)
+	case topicHeartbeat:
+		return validateHeartbeat(t, body)
 	}
 	return validateBody(t, body)
 }

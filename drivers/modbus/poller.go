@@ -231,8 +231,8 @@ func (p *Poller) schedule(d *device) {
 
 // pollResult collects one poll's replies per field.
 type pollResult struct {
-	regs      map[Field][]uint16
-	bits      map[string]bool
+	regs map[Field][]uint16
+	bits map[string]bool
 	// exception holds the exception code of points whose read the device
 	// rejected (0 for a reply shorter than asked).
 	exception map[string]byte

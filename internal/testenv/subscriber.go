@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,13 +41,22 @@ func (r Received) Bool() (value, ok bool) {
 	return value, err == nil && (string(r.Value) == "true" || string(r.Value) == "false")
 }
 
+// Message is one PUBLISH as the subscriber received it.
+type Message struct {
+	Topic    string
+	Payload  []byte
+	QoS      byte
+	Retained bool
+}
+
 // Subscriber is an MQTT client with a persistent session that collects the
-// records of every message under a topic filter.
+// records of every message under a topic filter, and every message whole.
 type Subscriber struct {
 	client mqtt.Client
 	mu     sync.Mutex
 	counts map[uint64]int
 	recs   []Received
+	msgs   []Message
 }
 
 // Subscribe connects to url and subscribes to filter with QoS 1.
@@ -54,6 +64,9 @@ func Subscribe(t testing.TB, url, clientID, filter string) *Subscriber {
 	t.Helper()
 	s := &Subscriber{counts: map[uint64]int{}}
 	handler := func(_ mqtt.Client, m mqtt.Message) {
+		s.mu.Lock()
+		s.msgs = append(s.msgs, Message{Topic: m.Topic(), Payload: m.Payload(), QoS: m.Qos(), Retained: m.Retained()})
+		s.mu.Unlock()
 		var body struct {
 			Records []Received `json:"records"`
 		}
@@ -97,6 +110,20 @@ func (s *Subscriber) Records() []Received {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Received(nil), s.recs...)
+}
+
+// Messages returns the messages received so far whose topic ends with
+// suffix, in arrival order.
+func (s *Subscriber) Messages(suffix string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.msgs {
+		if strings.HasSuffix(m.Topic, suffix) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // WaitFor polls cond every 20 ms until it holds or limit passes.
