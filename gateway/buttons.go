@@ -73,8 +73,8 @@ func (g *Gateway) input(e board.InputEvent) {
 	}
 }
 
-// reset resets what the engine allows and tells the operator what stays
-// latched, or that nothing was latched.
+// reset resets what the engine allows, then prints on the console what
+// stays latched, or that nothing was latched.
 func (g *Gateway) reset(log *slog.Logger) {
 	before := g.engine.Latches()
 	refused, err := g.engine.Reset(record.SourceLocalButton)

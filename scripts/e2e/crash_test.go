@@ -16,9 +16,8 @@ import (
 // moments, the first ten with the broker down so that a backlog builds up
 // and the last ten while it drains, then runs it once more to the end.
 // The platform must then hold every seq from 1 to the highest without a
-// gap, and a seq seen twice must carry the same record both times: a
-// record that was stored is never lost, and a seq is never given to two
-// records.
+// gap: a record that was stored is never lost. A seq seen twice must carry
+// the same record both times: a seq is never given to two records.
 func TestSIGKILLLosesNoRecord(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test takes about 70 s")
