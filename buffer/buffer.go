@@ -54,6 +54,12 @@ type Options struct {
 	// SyncInterval bounds how long appended telemetry may stay unsynced.
 	SyncInterval time.Duration
 	Logger       *slog.Logger
+	// Retention bounds the stored history; its zero value keeps
+	// everything.
+	Retention Retention
+	// Now returns the current time for append stamps and max age. Nil
+	// uses time.Now.
+	Now func() time.Time
 }
 
 // Buffer is an open store. Its methods are safe for concurrent use.
@@ -68,6 +74,15 @@ type Buffer struct {
 	pending map[Lane]int
 	dirty   bool
 	synced  time.Time
+	// recordBytes is the key and value length of all stored records.
+	recordBytes int64
+	// lastStamp is the time of the newest append stamp.
+	lastStamp time.Time
+	// unreclaimed estimates the disk bytes of evicted records that the
+	// engine has not yet released (see evictForSpace).
+	unreclaimed int64
+	// unreclaimedPasses counts the passes since unreclaimed was set.
+	unreclaimedPasses int
 
 	notify chan struct{}
 	closed bool
@@ -89,22 +104,30 @@ func Open(opts Options) (*Buffer, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Retention.Interval <= 0 {
+		opts.Retention.Interval = DefaultRetentionInterval
+	}
 	st, err := openStore(opts.Path, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
 	}
-	lastSeq, pending, err := st.load()
+	state, err := st.load()
 	if err != nil {
 		st.close()
 		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
 	}
 	return &Buffer{
-		store:   st,
-		opts:    opts,
-		lastSeq: lastSeq,
-		pending: pending,
-		notify:  make(chan struct{}, 1),
-		synced:  time.Now(),
+		store:       st,
+		opts:        opts,
+		lastSeq:     state.lastSeq,
+		pending:     state.pending,
+		recordBytes: state.recordBytes,
+		lastStamp:   state.lastStamp,
+		notify:      make(chan struct{}, 1),
+		synced:      time.Now(),
 	}, nil
 }
 
@@ -125,11 +148,16 @@ func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 	mustSync := false
 	for start := 0; start < len(entries); start += maxBatch {
 		chunk := entries[start:min(start+maxBatch, len(entries))]
-		if err := b.store.append(b.lastSeq+1, chunk); err != nil {
+		stamp := b.nextStamp()
+		if err := b.store.append(b.lastSeq+1, chunk, stamp); err != nil {
 			return first, fmt.Errorf("append %d records after seq %d: %w", len(chunk), b.lastSeq, err)
+		}
+		if !stamp.IsZero() {
+			b.lastStamp = stamp
 		}
 		b.lastSeq += uint64(len(chunk))
 		for _, e := range chunk {
+			b.recordBytes += recordOverhead + int64(len(e.Payload))
 			b.pending[e.Lane]++
 			mustSync = mustSync || e.Lane == Events
 		}
@@ -168,14 +196,21 @@ func (b *Buffer) wake() {
 // appends.
 func (b *Buffer) Notify() <-chan struct{} { return b.notify }
 
-// Run syncs unsynced telemetry every SyncInterval until ctx ends.
+// Run syncs unsynced telemetry every SyncInterval and runs an eviction
+// pass every Retention.Interval until ctx ends.
 func (b *Buffer) Run(ctx context.Context) error {
 	t := time.NewTicker(b.opts.SyncInterval)
 	defer t.Stop()
+	retention := time.NewTicker(b.opts.Retention.Interval)
+	defer retention.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-retention.C:
+			if _, err := b.Evict(); err != nil && !errors.Is(err, ErrClosed) {
+				b.opts.Logger.Error("eviction pass failed", "err", err)
+			}
 		case <-t.C:
 			b.mu.Lock()
 			err := error(nil)

@@ -1,5 +1,10 @@
 package buffer
 
+import (
+	"encoding/binary"
+	"time"
+)
+
 // store is the storage engine under a Buffer. Buffer serialises every
 // write method and sync under its mutex; the read methods (pending, scan,
 // getMeta) may run concurrently with them and with each other.
@@ -10,12 +15,13 @@ package buffer
 // Therefore 64-bit builds use badgerStore (store_badger.go) and 32-bit
 // builds use bboltStore (store_bbolt.go); build tags choose one openStore.
 type store interface {
-	// load returns the highest record seq (0 when there are none) and
-	// the length of each lane's upload queue.
-	load() (lastSeq uint64, pending map[Lane]int, err error)
+	// load returns the highest record seq, each lane's queue length and
+	// the key and value bytes of all records.
+	load() (loaded, error)
 	// append stores entries as records first, first+1, ... and queues
-	// each in its lane, all in one transaction.
-	append(first uint64, entries []Entry) error
+	// each in its lane, all in one transaction. A non-zero stamp also
+	// stores the append time under first (see agedBelow).
+	append(first uint64, entries []Entry, stamp time.Time) error
 	// pending returns up to limit queued records of lane in seq order,
 	// leaving out those for which skip returns true.
 	pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error)
@@ -32,6 +38,43 @@ type store interface {
 	// sync makes every committed write durable.
 	sync() error
 	close() error
+
+	// size returns the bytes the store occupies on disk, as far as the
+	// engine can tell right now.
+	size() (int64, error)
+	// agedBelow returns the first seq of the oldest stamp after cutoff,
+	// so that every record below it belongs to a stamp at or before
+	// cutoff. It returns math.MaxUint64 when every stamp is at or before
+	// cutoff, and 0 when none is: records older than the first stamp,
+	// stored before stamps existed, are as old as that stamp.
+	agedBelow(cutoff time.Time) (uint64, error)
+	// victims returns up to limit records of lane with from <= seq <
+	// below, in seq order, whose queued state equals queued.
+	victims(lane Lane, queued bool, from, below uint64, limit int) ([]victim, error)
+	// remove deletes the records and, for queued ones, their queue
+	// entries in one transaction.
+	remove(vs []victim) error
+	// trimStamps deletes the stamps that no stored record needs any more.
+	trimStamps() error
+}
+
+// loaded is what a store reports when the buffer opens.
+type loaded struct {
+	lastSeq uint64
+	pending map[Lane]int
+	// recordBytes is the sum of key and value lengths of all records.
+	recordBytes int64
+	// lastStamp is the newest append time stored, zero when none is.
+	lastStamp time.Time
+}
+
+// victim is a record chosen for eviction.
+type victim struct {
+	seq    uint64
+	lane   Lane
+	queued bool
+	// bytes is the record's key and value length.
+	bytes int64
 }
 
 // encodeRecord returns a record's stored value: lane(1) payload.
@@ -45,4 +88,13 @@ func encodeRecord(lane Lane, payload []byte) []byte {
 // decodeRecord splits a stored value that the caller owns.
 func decodeRecord(seq uint64, val []byte) Record {
 	return Record{Seq: seq, Lane: Lane(val[0]), Payload: val[1:]}
+}
+
+// encodeStamp returns a stored append time: Unix nanoseconds, big-endian.
+func encodeStamp(t time.Time) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano()))
+}
+
+func decodeStamp(val []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(val)))
 }

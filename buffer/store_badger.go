@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -16,11 +18,20 @@ import (
 //	'r' seq(8, big-endian)          -> lane(1) payload   the record
 //	'q' lane(1) seq(8, big-endian)  -> empty             waiting for upload
 //	'm' name                        -> value             metadata
+//	'a' seq(8, big-endian)          -> unix ns(8)        append time of seq and later
 const (
 	prefixRecord = 'r'
 	prefixQueue  = 'q'
 	prefixMeta   = 'm'
+	prefixStamp  = 'a'
 )
+
+func stampKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{prefixStamp}, seq)
+}
+
+// recordKeyLen is the length of a record key.
+const recordKeyLen = 9
 
 func recordKey(seq uint64) []byte {
 	k := make([]byte, 9)
@@ -56,28 +67,48 @@ func openStore(path string, log *slog.Logger) (store, error) {
 	return badgerStore{db: db}, nil
 }
 
-func (s badgerStore) load() (lastSeq uint64, pending map[Lane]int, err error) {
-	pending = map[Lane]int{}
-	err = s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: []byte{prefixRecord}})
-		it.Seek([]byte{prefixRecord, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF})
-		if it.Valid() {
-			lastSeq = binary.BigEndian.Uint64(it.Item().Key()[1:])
+func (s badgerStore) load() (loaded, error) {
+	out := loaded{pending: map[Lane]int{}}
+	err := s.db.View(func(txn *badger.Txn) error {
+		// A key-only pass over the records gives the last seq and their
+		// size without reading the values.
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}})
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			out.lastSeq = binary.BigEndian.Uint64(item.Key()[1:])
+			out.recordBytes += int64(len(item.Key())) + item.ValueSize()
 		}
 		it.Close()
+
+		sit := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: []byte{prefixStamp}})
+		sit.Seek(stampKey(^uint64(0)))
+		if sit.Valid() {
+			val, err := sit.Item().ValueCopy(nil)
+			if err != nil {
+				sit.Close()
+				return fmt.Errorf("read append time: %w", err)
+			}
+			out.lastStamp = decodeStamp(val)
+		}
+		sit.Close()
 
 		qit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue}})
 		defer qit.Close()
 		for qit.Rewind(); qit.Valid(); qit.Next() {
-			pending[Lane(qit.Item().Key()[1])]++
+			out.pending[Lane(qit.Item().Key()[1])]++
 		}
 		return nil
 	})
-	return lastSeq, pending, err
+	return out, err
 }
 
-func (s badgerStore) append(first uint64, entries []Entry) error {
+func (s badgerStore) append(first uint64, entries []Entry, stamp time.Time) error {
 	return s.db.Update(func(txn *badger.Txn) error {
+		if !stamp.IsZero() {
+			if err := txn.Set(stampKey(first), encodeStamp(stamp)); err != nil {
+				return err
+			}
+		}
 		for i, e := range entries {
 			seq := first + uint64(i)
 			if err := txn.Set(recordKey(seq), encodeRecord(e.Lane, e.Payload)); err != nil {
@@ -182,3 +213,136 @@ func (s badgerStore) deleteMeta(name string) error {
 
 func (s badgerStore) sync() error  { return s.db.Sync() }
 func (s badgerStore) close() error { return s.db.Close() }
+
+// size sums the disk blocks of the files in Badger's directory. Deleted
+// records stay in their tables until Badger compacts them, so size drops
+// some time after remove, not at once. db.Size() is not used because
+// Badger refreshes it only once a minute.
+func (s badgerStore) size() (int64, error) {
+	return dirSize(s.db.Opts().Dir)
+}
+
+func (s badgerStore) agedBelow(cutoff time.Time) (uint64, error) {
+	var below uint64
+	seen := false
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixStamp}, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			val, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read append time: %w", err)
+			}
+			seq := binary.BigEndian.Uint64(it.Item().Key()[1:])
+			if decodeStamp(val).After(cutoff) {
+				if !seen {
+					below = 0
+				} else {
+					below = seq
+				}
+				return nil
+			}
+			seen = true
+			below = math.MaxUint64
+		}
+		return nil
+	})
+	return below, err
+}
+
+func (s badgerStore) victims(lane Lane, queued bool, from, below uint64, limit int) ([]victim, error) {
+	var out []victim
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}, PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(recordKey(from)); it.Valid() && len(out) < limit; it.Next() {
+			item := it.Item()
+			seq := binary.BigEndian.Uint64(item.Key()[1:])
+			if seq >= below {
+				return nil
+			}
+			var recordLane Lane
+			if err := item.Value(func(val []byte) error { recordLane = Lane(val[0]); return nil }); err != nil {
+				return fmt.Errorf("read record %d: %w", seq, err)
+			}
+			if recordLane != lane {
+				continue
+			}
+			_, err := txn.Get(queueKey(lane, seq))
+			isQueued := err == nil
+			if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+			if isQueued == queued {
+				out = append(out, victim{seq: seq, lane: lane, queued: queued, bytes: int64(len(item.Key())) + item.ValueSize()})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s badgerStore) remove(vs []victim) error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		for _, v := range vs {
+			if err := txn.Delete(recordKey(v.seq)); err != nil {
+				return err
+			}
+			if v.queued {
+				if err := txn.Delete(queueKey(v.lane, v.seq)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// trimStamps deletes every stamp whose successor starts at or below the
+// lowest stored record: no record in its range is left.
+func (s badgerStore) trimStamps() error {
+	var stale [][]byte
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}})
+		it.Rewind()
+		if !it.Valid() {
+			it.Close()
+			return nil
+		}
+		lowest := binary.BigEndian.Uint64(it.Item().Key()[1:])
+		it.Close()
+
+		sit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixStamp}})
+		defer sit.Close()
+		var previous []byte
+		for sit.Rewind(); sit.Valid(); sit.Next() {
+			seq := binary.BigEndian.Uint64(sit.Item().Key()[1:])
+			if seq > lowest {
+				return nil
+			}
+			if previous != nil {
+				stale = append(stale, previous)
+			}
+			previous = sit.Item().KeyCopy(nil)
+		}
+		return nil
+	})
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	for start := 0; start < len(stale); start += maxBatch {
+		chunk := stale[start:min(start+maxBatch, len(stale))]
+		err := s.db.Update(func(txn *badger.Txn) error {
+			for _, k := range chunk {
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -23,10 +24,12 @@ const bboltFile = "buffer.db"
 //	records  seq(8, big-endian)          -> lane(1) payload   the record
 //	queue    lane(1) seq(8, big-endian)  -> empty             waiting for upload
 //	meta     name                        -> value             metadata
+//	stamps   seq(8, big-endian)          -> unix ns(8)        append time of seq and later
 var (
 	bucketRecords = []byte("records")
 	bucketQueue   = []byte("queue")
 	bucketMeta    = []byte("meta")
+	bucketStamps  = []byte("stamps")
 )
 
 // scanBatch bounds the records that scan reads in one read transaction.
@@ -39,7 +42,7 @@ const scanBatch = 1024
 // telemetry included, and sync has nothing left to do.
 // NOTE: bbolt maps the whole file, at most 2 GiB on 386 and arm. How large
 // a file a 32-bit gatewayd can still map beside its heap has not been
-// measured, and the buffer has no retention yet.
+// measured; config limits buffer.max_bytes to 1 GiB on 32-bit builds.
 type bboltStore struct{ db *bolt.DB }
 
 func openStore(path string, log *slog.Logger) (store, error) {
@@ -60,7 +63,7 @@ func openStore(path string, log *slog.Logger) (store, error) {
 		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketRecords, bucketQueue, bucketMeta} {
+		for _, name := range [][]byte{bucketRecords, bucketQueue, bucketMeta, bucketStamps} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -74,28 +77,44 @@ func openStore(path string, log *slog.Logger) (store, error) {
 	return bboltStore{db: db}, nil
 }
 
+// recordKeyLen is the length of a record key.
+const recordKeyLen = 8
+
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
 func laneKey(lane Lane, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte{byte(lane)}, seq)
 }
 
-func (s bboltStore) load() (lastSeq uint64, pending map[Lane]int, err error) {
-	pending = map[Lane]int{}
-	err = s.db.View(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketRecords).Cursor().Last(); k != nil {
-			lastSeq = binary.BigEndian.Uint64(k)
+func (s bboltStore) load() (loaded, error) {
+	out := loaded{pending: map[Lane]int{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
+			out.lastSeq = binary.BigEndian.Uint64(k)
+			out.recordBytes += int64(len(k) + len(v))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if _, v := tx.Bucket(bucketStamps).Cursor().Last(); v != nil {
+			out.lastStamp = decodeStamp(v)
 		}
 		return tx.Bucket(bucketQueue).ForEach(func(k, _ []byte) error {
-			pending[Lane(k[0])]++
+			out.pending[Lane(k[0])]++
 			return nil
 		})
 	})
-	return lastSeq, pending, err
+	return out, err
 }
 
-func (s bboltStore) append(first uint64, entries []Entry) error {
+func (s bboltStore) append(first uint64, entries []Entry, stamp time.Time) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
+		if !stamp.IsZero() {
+			if err := tx.Bucket(bucketStamps).Put(seqKey(first), encodeStamp(stamp)); err != nil {
+				return err
+			}
+		}
 		records := tx.Bucket(bucketRecords)
 		// Seqs only grow, so full pages waste no space.
 		records.FillPercent = 1.0
@@ -200,3 +219,109 @@ func (s bboltStore) deleteMeta(name string) error {
 
 func (s bboltStore) sync() error  { return nil }
 func (s bboltStore) close() error { return s.db.Close() }
+
+// size returns the file size less the free pages. bbolt never shrinks its
+// file: the pages of removed records go to the freelist and are reused by
+// later appends, so the file stays at its largest size while the used part
+// follows the records.
+func (s bboltStore) size() (int64, error) {
+	var fileSize int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		fileSize = tx.Size()
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	free := int64(s.db.Stats().FreeAlloc)
+	return max(fileSize-free, 0), nil
+}
+
+func (s bboltStore) agedBelow(cutoff time.Time) (uint64, error) {
+	var below uint64
+	seen := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketStamps).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if decodeStamp(v).After(cutoff) {
+				if !seen {
+					below = 0
+				} else {
+					below = binary.BigEndian.Uint64(k)
+				}
+				return nil
+			}
+			seen = true
+			below = math.MaxUint64
+		}
+		return nil
+	})
+	return below, err
+}
+
+func (s bboltStore) victims(lane Lane, queued bool, from, below uint64, limit int) ([]victim, error) {
+	var out []victim
+	err := s.db.View(func(tx *bolt.Tx) error {
+		queue := tx.Bucket(bucketQueue)
+		c := tx.Bucket(bucketRecords).Cursor()
+		for k, v := c.Seek(seqKey(from)); k != nil && len(out) < limit; k, v = c.Next() {
+			seq := binary.BigEndian.Uint64(k)
+			if seq >= below {
+				return nil
+			}
+			if Lane(v[0]) != lane {
+				continue
+			}
+			if isQueued := queue.Get(laneKey(lane, seq)) != nil; isQueued == queued {
+				out = append(out, victim{seq: seq, lane: lane, queued: queued, bytes: int64(len(k) + len(v))})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s bboltStore) remove(vs []victim) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		records := tx.Bucket(bucketRecords)
+		queue := tx.Bucket(bucketQueue)
+		for _, v := range vs {
+			if err := records.Delete(seqKey(v.seq)); err != nil {
+				return err
+			}
+			if v.queued {
+				if err := queue.Delete(laneKey(v.lane, v.seq)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// trimStamps deletes every stamp whose successor starts at or below the
+// lowest stored record: no record in its range is left.
+func (s bboltStore) trimStamps() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		first, _ := tx.Bucket(bucketRecords).Cursor().First()
+		if first == nil {
+			return nil
+		}
+		lowest := binary.BigEndian.Uint64(first)
+		var stale [][]byte
+		c := tx.Bucket(bucketStamps).Cursor()
+		var previous []byte
+		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= lowest; k, _ = c.Next() {
+			if previous != nil {
+				stale = append(stale, previous)
+			}
+			previous = bytes.Clone(k)
+		}
+		for _, k := range stale {
+			if err := tx.Bucket(bucketStamps).Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

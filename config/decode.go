@@ -295,6 +295,9 @@ func expectedKind(t reflect.Type) phrase {
 	if t == reflect.TypeFor[Duration]() {
 		return "a duration such as 500ms, 2s or 1m"
 	}
+	if t == reflect.TypeFor[ByteSize]() {
+		return "a size such as 2GiB, 512MiB or 100MB"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a text string"

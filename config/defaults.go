@@ -42,6 +42,10 @@ const (
 	DefaultFormat       = "platform-json-v1"
 	DefaultBufferPath   = "/var/lib/plantgw"
 	DefaultSyncInterval = Duration(time.Second)
+	// DefaultBufferMaxAge is the 30 days of local history that
+	// regulation asks for.
+	DefaultBufferMaxAge  = Duration(30 * 24 * time.Hour)
+	DefaultBufferMinFree = ByteSize(100 << 20)
 	// DefaultReportInterval is the max_interval of a report rule that sets
 	// none, so a steady value still reaches the platform every minute.
 	DefaultReportInterval = Duration(60 * time.Second)
@@ -115,6 +119,13 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 	setString(&c.Uplink.Format, DefaultFormat)
 	setString(&c.Buffer.Path, DefaultBufferPath)
 	setDuration(&c.Buffer.SyncInterval, DefaultSyncInterval)
+	setDuration(&c.Buffer.MaxAge, DefaultBufferMaxAge)
+	if c.Buffer.MaxBytes == 0 {
+		c.Buffer.MaxBytes = DefaultBufferMaxBytes
+	}
+	if c.Buffer.MinFree == 0 {
+		c.Buffer.MinFree = DefaultBufferMinFree
+	}
 	return inherited
 }
 

@@ -372,4 +372,17 @@ type Buffer struct {
 	// SyncInterval bounds how much telemetry a power cut can lose; events
 	// are synced before their append returns.
 	SyncInterval Duration `yaml:"sync_interval"`
+	// MaxBytes is the disk budget of the store; the oldest records are
+	// evicted above it.
+	MaxBytes ByteSize `yaml:"max_bytes"`
+	// MaxAge evicts uploaded records older than this. Regulation asks
+	// for at least 30 days of local history, so a shorter value needs
+	// AllowMaxAgeUnder30Days.
+	MaxAge Duration `yaml:"max_age"`
+	// AllowMaxAgeUnder30Days permits a MaxAge under 30 days, for tests
+	// and sites whose regulator allows it.
+	AllowMaxAgeUnder30Days bool `yaml:"allow_max_age_under_30_days"`
+	// MinFree is the free space kept on the buffer's file system; below
+	// it records are evicted as if the store were over MaxBytes.
+	MinFree ByteSize `yaml:"min_free"`
 }

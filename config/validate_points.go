@@ -246,6 +246,19 @@ func HasAlarm(pt *Point, level string) bool {
 func (v *validator) validateBuffer() {
 	v.require("buffer.path", v.cfg.Buffer.Path)
 	v.durationRange("buffer.sync_interval", v.cfg.Buffer.SyncInterval, 10*time.Millisecond, 10*time.Second)
+	b := v.cfg.Buffer
+	if b.MaxBytes < MinBufferMaxBytes || b.MaxBytes > MaxBufferMaxBytes {
+		v.add("buffer.max_bytes", "%s: %v is out of range; use %s", "buffer.max_bytes", b.MaxBytes, fmt.Sprintf("%v-%v", MinBufferMaxBytes, MaxBufferMaxBytes))
+	}
+	if b.MinFree < 0 {
+		v.add("buffer.min_free", "%s: %v is out of range; use %s", "buffer.min_free", b.MinFree, "0 or more")
+	}
+	switch {
+	case b.MaxAge.D() < time.Hour || b.MaxAge.D() > 3650*24*time.Hour:
+		v.durationRange("buffer.max_age", b.MaxAge, time.Hour, 3650*24*time.Hour)
+	case b.MaxAge < DefaultBufferMaxAge && !b.AllowMaxAgeUnder30Days:
+		v.add("buffer.max_age", "%s: %v is under the 30 days of local history that regulation asks for; use 30d or more, or set %s: true", "buffer.max_age", b.MaxAge.D(), "buffer.allow_max_age_under_30_days")
+	}
 }
 
 // validateCurrent checks a 4–20 mA mapping. Input counts maps the raw

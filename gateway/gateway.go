@@ -79,18 +79,21 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	boardDone.Go(func() { g.logErr("board", g.board.Run(boardCtx)) })
 	defer func() { stopBoard(); boardDone.Wait() }()
 
-	g.buf, err = buffer.Open(buffer.Options{Path: cfg.Buffer.Path, SyncInterval: cfg.Buffer.SyncInterval.D(), Logger: log.With("component", "buffer")})
+	g.buf, err = buffer.Open(buffer.Options{Path: cfg.Buffer.Path, SyncInterval: cfg.Buffer.SyncInterval.D(), Logger: log.With("component", "buffer"),
+		Retention: bufferRetention(cfg, g.evicted)})
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, g.buf.Close()) }()
 	backlogUpTo := g.buf.Stats().LastSeq
+	// The store exists before the buffer's Run, whose eviction passes
+	// report through g.event.
+	g.store = newStorer(g.buf, log.With("component", "store"))
 	bufCtx, stopBuf := context.WithCancel(context.Background())
 	var bufDone sync.WaitGroup
 	bufDone.Go(func() { g.logErr("buffer", g.buf.Run(bufCtx)) })
 	defer func() { stopBuf(); bufDone.Wait() }()
 
-	g.store = newStorer(g.buf, log.With("component", "store"))
 	storeCtx, stopStore := context.WithCancel(context.Background())
 	var storeDone sync.WaitGroup
 	storeDone.Go(func() { g.store.run(storeCtx) })

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/plantgw/plantgw/buffer"
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
 )
 
 // storeQueueSize bounds the records waiting to be written; at 500 samples
@@ -100,4 +102,22 @@ func (s *storer) flush(limit time.Duration) bool {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return true
+}
+
+// bufferRetention returns the buffer's retention limits from cfg, with
+// onEvict called after every pass that removed records.
+func bufferRetention(cfg *config.Config, onEvict func(buffer.Eviction)) buffer.Retention {
+	return buffer.Retention{
+		MaxBytes: int64(cfg.Buffer.MaxBytes),
+		MaxAge:   cfg.Buffer.MaxAge.D(),
+		MinFree:  int64(cfg.Buffer.MinFree),
+		OnEvict:  onEvict,
+	}
+}
+
+// evicted stores a records_evicted event for an eviction pass, so the
+// platform learns which records it will never receive.
+func (g *Gateway) evicted(ev buffer.Eviction) {
+	now, synced := wallClock()
+	g.event(record.Event{Kind: record.RecordsEvicted, Time: now, ClockSynced: synced, Source: record.SourceAuto, Text: ev.String()})
 }

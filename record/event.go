@@ -36,8 +36,12 @@ const (
 	OutputChanged  EventKind = "output_changed"
 	// WriteUnconfirmed: a command written to a device did not read back.
 	WriteUnconfirmed EventKind = "write_unconfirmed"
-	GatewayStarted   EventKind = "gateway_started"
-	GatewayStopped   EventKind = "gateway_stopped"
+	// RecordsEvicted: the buffer removed records to stay within its age,
+	// byte budget or free-space limits; Text gives the counts per lane,
+	// how many were never uploaded, and the seq ranges.
+	RecordsEvicted EventKind = "records_evicted"
+	GatewayStarted EventKind = "gateway_started"
+	GatewayStopped EventKind = "gateway_stopped"
 )
 
 // Level is an alarm level: al1/al2 for gas, h/hh/l/ll for process values.
