@@ -5,10 +5,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
@@ -52,8 +54,9 @@ func tlsConfig(t config.TLS) (*tls.Config, error) {
 }
 
 // connectHint returns what an installer should check after a failed
-// connect, or "" when the error has no known cause.
-func connectHint(err error, t config.TLS) string {
+// connect over TLS (secure) or plain TCP, or "" when the error has no
+// known cause.
+func connectHint(err error, t config.TLS, secure bool) string {
 	var unknownCA x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -68,7 +71,11 @@ func connectHint(err error, t config.TLS) string {
 		return "a certificate is expired or not yet valid; check the certificate dates and the system clock"
 	// crypto/tls reports an alert from the server as a *net.OpError
 	// around an unexported type, so only its text identifies it.
-	case strings.Contains(err.Error(), "remote error: tls:") && t.CertFile == "":
+	// With TLS 1.3 a broker that requires a client certificate may close
+	// the connection before its alert arrives: the client then sees a
+	// reset or an EOF instead.
+	case secure && t.CertFile == "" && (strings.Contains(err.Error(), "remote error: tls:") ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)):
 		return "the broker ended the TLS handshake; if it requires a client certificate, set uplink.mqtt.tls.cert_file and key_file"
 	case strings.Contains(err.Error(), "remote error: tls:"):
 		return "the broker ended the TLS handshake; check that it accepts the client certificate in uplink.mqtt.tls.cert_file"

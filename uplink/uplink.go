@@ -297,7 +297,8 @@ func (u *Uplink) connect(ctx context.Context) (*session, error) {
 			default:
 			}
 		})
-	if usesTLS(m.URL) {
+	secure := usesTLS(m.URL)
+	if secure {
 		tc, err := tlsConfig(m.TLS)
 		if err != nil {
 			return nil, err
@@ -312,7 +313,7 @@ func (u *Uplink) connect(ctx context.Context) (*session, error) {
 	tok := s.client.Connect()
 	if err := waitToken(ctx, tok, 15*time.Second); err != nil {
 		s.client.Disconnect(0)
-		if hint := connectHint(err, m.TLS); hint != "" {
+		if hint := connectHint(err, m.TLS, secure); hint != "" {
 			return nil, fmt.Errorf("connect %s: %w; %s", m.URL, err, hint)
 		}
 		return nil, fmt.Errorf("connect %s: %w", m.URL, err)

@@ -67,6 +67,12 @@ func StartMosquittoWith(t testing.TB, o MosquittoOptions) *Mosquitto {
 	m := &Mosquitto{t: t, bin: bin, Port: FreePort(t), dir: t.TempDir(), tls: o.TLS != nil}
 	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nautosave_interval 1\nlog_dest file %s\nmax_queued_messages 0\n",
 		m.Port, m.dir, filepath.Join(m.dir, "mosquitto.log"))
+	// As root, mosquitto would drop to the user "mosquitto" and could not
+	// write its persistence file in the test's private directory, so a
+	// restart would lose every session. Name the current user instead.
+	if u, err := user.Current(); err == nil {
+		conf += fmt.Sprintf("user %s\n", u.Username)
+	}
 	if o != (MosquittoOptions{}) {
 		m.observerPort = FreePort(t)
 		conf = securedConf(o, m.Port, m.observerPort, m.dir)
