@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -52,7 +53,31 @@ func metaKey(name string) []byte { return append([]byte{prefixMeta}, name...) }
 
 // badgerStore keeps the buffer in Badger with SyncWrites off, so a write
 // is durable only after sync.
-type badgerStore struct{ db *badger.DB }
+type badgerStore struct {
+	db *badger.DB
+	// low is, per lane, a seq at or below the lowest queued one. Acks
+	// only delete queue keys and appends only add higher ones, so pending
+	// can seek there instead of stepping from the lane's first key over
+	// every key acked since the last compaction.
+	low *queueLow
+}
+
+type queueLow struct {
+	mu  sync.Mutex
+	seq map[Lane]uint64
+}
+
+func (q *queueLow) get(lane Lane) uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.seq[lane]
+}
+
+func (q *queueLow) raise(lane Lane, seq uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.seq[lane] = max(q.seq[lane], seq)
+}
 
 func openStore(path string, log *slog.Logger) (store, error) {
 	db, err := badger.Open(badgerOptions(path, log))
@@ -64,7 +89,7 @@ func openStore(path string, log *slog.Logger) (store, error) {
 		}
 		return nil, err
 	}
-	return badgerStore{db: db}, nil
+	return badgerStore{db: db, low: &queueLow{seq: map[Lane]uint64{}}}, nil
 }
 
 func (s badgerStore) load() (loaded, error) {
@@ -127,8 +152,13 @@ func (s badgerStore) pending(lane Lane, limit int, skip func(seq uint64) bool) (
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue, byte(lane)}})
 		defer it.Close()
-		for it.Rewind(); it.Valid() && len(out) < limit; it.Next() {
+		first := true
+		for it.Seek(queueKey(lane, s.low.get(lane))); it.Valid() && len(out) < limit; it.Next() {
 			seq := binary.BigEndian.Uint64(it.Item().Key()[2:])
+			if first {
+				s.low.raise(lane, seq)
+				first = false
+			}
 			if skip != nil && skip(seq) {
 				continue
 			}
