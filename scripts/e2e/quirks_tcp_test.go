@@ -89,9 +89,14 @@ func testTCPLostUnits(t *testing.T, bins string) {
 		})
 	}
 	t.Run("other units keep their poll rate", func(t *testing.T) {
+		// Three faulty units share this connection: two cost a timeout
+		// per poll until they are reported lost, and plantsim, like a
+		// TCP-to-RTU gateway, answers one request at a time, so the late
+		// unit holds the line for its whole delay. The 90 % of a single
+		// dead unit (TestSilentSlaveOnRTU) becomes 80 % here.
 		from, to := gwStart.Add(time.Second), quirkEnd
 		for _, point := range []string{"LT-302.level", "XV-101.open", "XV-102.open"} {
-			checkPollRate(t, records, point, from, to, tcpFastPoll)
+			checkPollRate(t, records, point, from, to, tcpFastPoll, 0.8)
 		}
 	})
 	t.Run("late replies are never taken", func(t *testing.T) {
@@ -144,13 +149,13 @@ func testTCPWrongReplies(t *testing.T, bins string) {
 		if !lost["LT-302"].IsZero() {
 			t.Errorf("LT-302 reported lost at %s; stale replies must be dropped and the right reply taken", lost["LT-302"].Format(time.StampMilli))
 		}
-		checkPollRate(t, records, "LT-302.level", gwStart.Add(time.Second), gwStart.Add(runFor), tcpFastPoll)
+		checkPollRate(t, records, "LT-302.level", gwStart.Add(time.Second), gwStart.Add(runFor), tcpFastPoll, 0.9)
 	})
 	t.Run("slow", func(t *testing.T) {
 		if !lost["LT-301"].IsZero() {
 			t.Errorf("LT-301 reported lost; its 100 ms replies are within the 200 ms timeout")
 		}
-		checkPollRate(t, records, "LT-301.level", gwStart.Add(time.Second), gwStart.Add(runFor), tcpSlowPoll)
+		checkPollRate(t, records, "LT-301.level", gwStart.Add(time.Second), gwStart.Add(runFor), tcpSlowPoll, 0.9)
 	})
 	t.Run("busy", func(t *testing.T) {
 		good := 0
@@ -324,7 +329,7 @@ func checkValues(t *testing.T, records []testenv.Received) {
 // checkPollRate checks that point produced good samples with a source time
 // in [from, to) at 90 % or more of its poll rate, less one sample for the
 // window's edges.
-func checkPollRate(t *testing.T, records []testenv.Received, point string, from, to time.Time, poll time.Duration) {
+func checkPollRate(t *testing.T, records []testenv.Received, point string, from, to time.Time, poll time.Duration, share float64) {
 	t.Helper()
 	good := 0
 	var previous time.Time
@@ -340,8 +345,8 @@ func checkPollRate(t *testing.T, records []testenv.Received, point string, from,
 	}
 	window := to.Sub(from).Round(100 * time.Millisecond)
 	expected := float64(to.Sub(from)) / float64(poll)
-	if float64(good+1) < 0.9*expected {
-		t.Errorf("%s: %d good samples in %v, want at least 90 %% of %.1f polls; longest gap %v", point, good, window, expected, longestGap)
+	if float64(good+1) < share*expected {
+		t.Errorf("%s: %d good samples in %v, want at least %.0f %% of %.1f polls; longest gap %v", point, good, window, 100*share, expected, longestGap)
 	}
 	t.Logf("%s: %d good samples in %v (%.1f polls), longest gap %v", point, good, window, expected, longestGap)
 }
