@@ -19,7 +19,7 @@ type bypass struct {
 
 // Errors of the operator actions.
 var (
-	ErrRemote       = errors.New("refused: a remote command cannot reset, silence, acknowledge or bypass")
+	ErrRemote       = errors.New("rejected: a remote command cannot reset, silence, acknowledge or bypass")
 	ErrUnknownPoint = errors.New("no such alarm point")
 )
 

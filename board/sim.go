@@ -32,7 +32,7 @@ type output struct {
 	Active    bool      `json:"active"`
 	Energised bool      `json:"energised"`
 	Changed   time.Time `json:"changed"`
-	// Pattern is how an active horn or lamp is driven: steady, pulsed
+	// Pattern is the rhythm of an active horn or lamp: steady, pulsed
 	// or slow-pulse.
 	Pattern string `json:"pattern,omitempty"`
 }

@@ -58,7 +58,7 @@ type store interface {
 	trimStamps() error
 }
 
-// loaded is what a store reports when the buffer opens.
+// loaded is the state a store reports when the buffer opens.
 type loaded struct {
 	lastSeq uint64
 	pending map[Lane]int

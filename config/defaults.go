@@ -43,7 +43,7 @@ const (
 	DefaultBufferPath   = "/var/lib/plantgw"
 	DefaultSyncInterval = Duration(time.Second)
 	// DefaultBufferMaxAge is the 30 days of local history that
-	// regulation asks for.
+	// regulation requires.
 	DefaultBufferMaxAge  = Duration(30 * 24 * time.Hour)
 	DefaultBufferMinFree = ByteSize(100 << 20)
 	// DefaultReportInterval is the max_interval of a report rule that sets

@@ -89,7 +89,7 @@ type RTU struct {
 	RS485      RS485    `yaml:"rs485"`
 }
 
-// RS485 asks the UART driver to switch the transceiver by RTS
+// RS485 configures the UART driver to switch the transceiver by RTS
 // (TIOCSRS485).
 type RS485 struct {
 	// Mode is auto (try; a UART that cannot is logged once and used as
@@ -375,8 +375,8 @@ type Buffer struct {
 	// MaxBytes is the disk budget of the store; the oldest records are
 	// evicted above it.
 	MaxBytes ByteSize `yaml:"max_bytes"`
-	// MaxAge evicts uploaded records older than this. Regulation asks
-	// for at least 30 days of local history, so a shorter value needs
+	// MaxAge evicts uploaded records older than this. Regulation requires
+	// at least 30 days of local history, so a shorter value needs
 	// AllowMaxAgeUnder30Days.
 	MaxAge Duration `yaml:"max_age"`
 	// AllowMaxAgeUnder30Days permits a MaxAge under 30 days, for tests

@@ -91,7 +91,7 @@ func (g *Gateway) reset(log *slog.Logger) {
 		return
 	}
 	still := latchedNames(g.engine.Latches())
-	log.Info("reset left alarms or trips latched: still past the set point or in fault", "not_reset", refused, "latched", still)
+	log.Info("reset rejected for alarms or trips still past the set point or in fault", "not_reset", refused, "latched", still)
 	g.console.line(now, "RESET     %d alarms or trips not reset: still past the set point or in fault: %s", refused, still)
 }
 

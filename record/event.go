@@ -91,7 +91,7 @@ type Event struct {
 	State string
 	// Text is a short English description for logs.
 	Text string
-	// Cause is why a comm_lost device stopped answering: timeout, crc,
+	// Cause is the reason a comm_lost device stopped replying: timeout, crc,
 	// exception (with the exception Code from a TCP-to-RTU gateway) or
 	// no_connection.
 	Cause Cause

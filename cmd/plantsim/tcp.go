@@ -168,7 +168,7 @@ func (s *tcpServer) serveConn(conn net.Conn) {
 	}
 }
 
-// serveRequest answers one request and reports whether the connection
+// serveRequest replies to one request and reports whether the connection
 // stays open.
 func (s *tcpServer) serveRequest(session *tcpSession, req tcpRequest) bool {
 	remote := session.conn.RemoteAddr().String()
@@ -196,7 +196,7 @@ func (s *tcpServer) serveRequest(session *tcpSession, req tcpRequest) bool {
 	return true
 }
 
-// tcpAction is what the server does after a request.
+// tcpAction is the server's next step after a request.
 type tcpAction int
 
 const (

@@ -138,7 +138,7 @@ func TestTCPConnRefusedIsIOError(t *testing.T) {
 }
 
 // The bus timeout is too short for the slow unit 9; its own device
-// timeout lets it answer, and the fast unit keeps the short one.
+// timeout lets it reply, and the fast unit keeps the short one.
 func TestDeviceTimeoutOverridesBusTimeout(t *testing.T) {
 	addr := startTestSlave(t)
 	bus := config.Bus{Name: "tcp-test", TCP: &config.TCP{Address: addr}, Timeout: config.Duration(50 * time.Millisecond)}

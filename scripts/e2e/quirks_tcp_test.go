@@ -51,7 +51,7 @@ var tcpExpected = map[string]any{
 
 // testTCPLostUnits checks units that stop replying: LT-301 replies 400 ms
 // late (after the gateway's 200 ms timeout), TT-301 is dead and AI-401
-// answers exception 0A (gateway path unavailable) for the first 12 s.
+// replies with exception 0A (gateway path unavailable) for the first 12 s.
 func testTCPLostUnits(t *testing.T, bins string) {
 	const quirkFor = 12 * time.Second
 	s := startTCPSite(t, bins, "--quirk", "tcp/1:late=400ms,tcp/3:dead,tcp/4:gateway-path", "--quirk-for", quirkFor.String())
@@ -91,7 +91,7 @@ func testTCPLostUnits(t *testing.T, bins string) {
 	t.Run("other units keep their poll rate", func(t *testing.T) {
 		// Three faulty units share this connection: two cost a timeout
 		// per poll until they are reported lost, and plantsim, like a
-		// TCP-to-RTU gateway, answers one request at a time, so the late
+		// TCP-to-RTU gateway, serves one request at a time, so the late
 		// unit holds the line for its whole delay. The 90 % of a single
 		// dead unit (TestSilentSlaveOnRTU) becomes 80 % here.
 		from, to := gwStart.Add(time.Second), quirkEnd
@@ -100,7 +100,7 @@ func testTCPLostUnits(t *testing.T, bins string) {
 		}
 	})
 	t.Run("late replies are never taken", func(t *testing.T) {
-		// Every request to LT-301 before quirkEnd was answered after the
+		// Every reply to LT-301 before quirkEnd came after the
 		// gateway's timeout, so a good sample then came from a late reply.
 		for _, r := range records {
 			if r.PointID == "LT-301.level" && r.Kind == "sample" && r.Quality == "good" && r.TS.Before(quirkEnd) {
@@ -128,7 +128,7 @@ const maxProbeWait = 12 * time.Second
 // testTCPWrongReplies checks units whose replies are wrong but come in
 // time: LT-301 is slow (100 ms, within the timeout), LT-302 gets the
 // connection's previous reply with its old transaction id before its own,
-// TT-301 answers busy to every second request, AI-401 returns one register
+// TT-301 replies busy to every second request, AI-401 returns one register
 // where two were read, and XV-101 rejects reads of more than one bit.
 func testTCPWrongReplies(t *testing.T, bins string) {
 	const runFor = 9 * time.Second

@@ -46,7 +46,7 @@ type Result struct {
 	HWMKB int64 `json:"hwm_kb"`
 	// GoHeapKB is the Go heap in use and GoSysKB all memory the Go
 	// runtime holds from the system (runtime.MemStats HeapInuse and Sys),
-	// so the output tells Go allocations from mapped files.
+	// so the output separates Go allocations from mapped files.
 	GoHeapKB uint64 `json:"go_heap_kb"`
 	GoSysKB  uint64 `json:"go_sys_kb"`
 }
