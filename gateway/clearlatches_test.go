@@ -113,30 +113,6 @@ func (w *syncWriter) String() string {
 	return w.buf.String()
 }
 
-// storedEvents returns the events in the buffer at dir after seq from.
-func storedEvents(t *testing.T, dir string, from uint64) []record.Event {
-	t.Helper()
-	buf, err := buffer.Open(buffer.Options{Path: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer buf.Close()
-	var out []record.Event
-	err = buf.Scan(func(r buffer.Record) error {
-		d, err := record.Decode(r.Payload)
-		if err != nil {
-			return err
-		}
-		if r.Seq > from && d.Event != nil {
-			out = append(out, *d.Event)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // savedLatches returns the latches document in the buffer at dir, or nil.
 func savedLatches(t *testing.T, dir string) []byte {
@@ -207,7 +183,7 @@ func TestClearLatchesOnDiskThenFreshStart(t *testing.T) {
 	if data := savedLatches(t, bufDir); data != nil {
 		t.Errorf("latches still saved after ClearLatches: %s", data)
 	}
-	stored := storedEvents(t, bufDir, seqBefore)
+	stored := testenv.StoredEvents(t, bufDir, seqBefore)
 	var kinds []string
 	for _, e := range stored {
 		kinds = append(kinds, fmt.Sprintf("%s %s%s %s %s", e.Kind, e.Point, e.Interlock, e.Level, e.Source))

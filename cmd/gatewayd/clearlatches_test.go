@@ -169,7 +169,7 @@ func TestClearLatchesRefusedWhileRunningThenClears(t *testing.T) {
 		}
 	}
 
-	events := eventsAfter(t, bufDir, seqBefore)
+	events := testenv.StoredEvents(t, bufDir, seqBefore)
 	if len(events) != 3 {
 		t.Fatalf("%d events stored by --clear-latches, want 3: %+v", len(events), events)
 	}
@@ -226,27 +226,3 @@ func lastSeq(t *testing.T, dir string) uint64 {
 	return buf.Stats().LastSeq
 }
 
-// eventsAfter returns the events stored in the buffer at dir after seq.
-func eventsAfter(t *testing.T, dir string, seq uint64) []record.Event {
-	t.Helper()
-	buf, err := buffer.Open(buffer.Options{Path: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer buf.Close()
-	var out []record.Event
-	err = buf.Scan(func(r buffer.Record) error {
-		d, err := record.Decode(r.Payload)
-		if err != nil {
-			return err
-		}
-		if r.Seq > seq && d.Event != nil {
-			out = append(out, *d.Event)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
