@@ -113,7 +113,6 @@ func (w *syncWriter) String() string {
 	return w.buf.String()
 }
 
-
 // savedLatches returns the latches document in the buffer at dir, or nil.
 func savedLatches(t *testing.T, dir string) []byte {
 	t.Helper()

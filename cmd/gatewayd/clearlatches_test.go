@@ -225,4 +225,3 @@ func lastSeq(t *testing.T, dir string) uint64 {
 	defer buf.Close()
 	return buf.Stats().LastSeq
 }
-
