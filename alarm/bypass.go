@@ -3,6 +3,7 @@ package alarm
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/plantgw/plantgw/record"
@@ -21,6 +22,10 @@ type bypass struct {
 var (
 	ErrRemote       = errors.New("rejected: a remote command cannot reset, silence, acknowledge or bypass")
 	ErrUnknownPoint = errors.New("no such alarm point")
+	// ErrBypassReason and ErrBypassDuration refuse a bypass without an
+	// operator and reason, or longer than MaxBypass.
+	ErrBypassReason   = errors.New("a bypass needs the operator's name and a reason")
+	ErrBypassDuration = errors.New("bypass duration out of range")
 )
 
 // Bypass takes a point out of the votes of its interlocks for d (at most
@@ -32,11 +37,11 @@ func (e *Engine) Bypass(point, operator, reason string, d time.Duration, source 
 	if source == record.SourceRemote {
 		return ErrRemote
 	}
-	if operator == "" || reason == "" {
-		return errors.New("a bypass needs the operator's name and a reason")
+	if strings.TrimSpace(operator) == "" || strings.TrimSpace(reason) == "" {
+		return ErrBypassReason
 	}
-	if d <= 0 || d > MaxBypass {
-		return fmt.Errorf("bypass duration %v outside 1s..%v", d, MaxBypass)
+	if d < time.Second || d > MaxBypass {
+		return fmt.Errorf("%w: %v outside 1s..%v", ErrBypassDuration, d, MaxBypass)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

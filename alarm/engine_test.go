@@ -117,14 +117,14 @@ func TestResetRefusedWhilePastSetPoint(t *testing.T) {
 	e, out, _ := newTestEngine(t)
 	e.Process(sample("level", 5000))
 	e.Process(sample("gas", 45))
-	if refused, _ := e.Reset(record.SourceLocalButton); refused == 0 {
+	if refused, _ := e.Reset("", record.SourceLocalButton); refused == 0 {
 		t.Error("reset accepted while gas is at 45 %LEL")
 	}
 	if !out.state["esd-1"] {
 		t.Error("esd-1 released by a reset while the cause is present")
 	}
 	e.Process(sample("gas", 2))
-	if refused, _ := e.Reset(record.SourceLocalButton); refused != 0 {
+	if refused, _ := e.Reset("", record.SourceLocalButton); refused != 0 {
 		t.Errorf("reset refused %d items after gas fell", refused)
 	}
 	for _, n := range out.Names() {
@@ -138,7 +138,7 @@ func TestSilenceStopsHornOnly(t *testing.T) {
 	e, out, _ := newTestEngine(t)
 	e.Process(sample("level", 5000))
 	e.Process(sample("gas", 25))
-	e.Silence(record.SourceLocalButton)
+	e.Silence("", record.SourceLocalButton)
 	if out.state["horn"] {
 		t.Error("horn still sounding after silence")
 	}
@@ -203,7 +203,7 @@ func TestLatchedAlarmStaysUntilReset(t *testing.T) {
 				rt.Fatalf("beacon off after value %v without a reset", v)
 			}
 			if rapid.Bool().Draw(rt, "reset") {
-				refused, _ := e.Reset(record.SourceLocalButton)
+				refused, _ := e.Reset("", record.SourceLocalButton)
 				if v >= 20 && refused == 0 {
 					rt.Fatalf("reset accepted at %v, past al1", v)
 				}
@@ -233,7 +233,7 @@ func TestRestoredTripStaysAfterRestart(t *testing.T) {
 	if !out.state["esd-1"] || !out.state["beacon"] {
 		t.Errorf("after restart with gas normal: outputs %v; want esd-1 and beacon still active", out.state)
 	}
-	if refused, _ := restarted.Reset(record.SourceLocalButton); refused != 0 {
+	if refused, _ := restarted.Reset("", record.SourceLocalButton); refused != 0 {
 		t.Errorf("reset after restart refused %d items", refused)
 	}
 	if out.state["esd-1"] {

@@ -128,7 +128,7 @@ func (s *stampedOutputs) SetPattern(name string, p alarm.Pattern) error {
 // baseline.
 type latencyEngine interface {
 	Process(record.Sample)
-	Reset(record.Source) (int, error)
+	Reset(string, record.Source) (int, error)
 }
 
 // thresholdEngine is the baseline: one set point per point in a map, one
@@ -171,7 +171,7 @@ func (e *thresholdEngine) Process(s record.Sample) {
 
 // Reset does nothing: the baseline does not latch, so a sample back inside
 // the set point already cleared its output.
-func (e *thresholdEngine) Reset(record.Source) (int, error) { return 0, nil }
+func (e *thresholdEngine) Reset(string, record.Source) (int, error) { return 0, nil }
 
 // flip is one sample that changes an output, with the samples that set the
 // stage before it and end it after it. Setup and teardown are not timed.
@@ -251,7 +251,7 @@ func runLatency(b *testing.B, out *stampedOutputs, e latencyEngine, forBaseline 
 		for _, s := range f.teardown {
 			e.Process(s)
 		}
-		if _, err := e.Reset(record.SourceLocalButton); err != nil {
+		if _, err := e.Reset("", record.SourceLocalButton); err != nil {
 			b.Fatal(err)
 		}
 	}

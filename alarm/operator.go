@@ -7,9 +7,9 @@ import (
 	"github.com/plantgw/plantgw/record"
 )
 
-// Silence stops the horn. It clears no alarm; the next new alarm or fault
-// sounds the horn again. A remote command cannot silence.
-func (e *Engine) Silence(source record.Source) error {
+// Silence stops the horn for operator. It clears no alarm; the next new
+// alarm or fault sounds the horn again. A remote command cannot silence.
+func (e *Engine) Silence(operator string, source record.Source) error {
 	if source == record.SourceRemote {
 		return ErrRemote
 	}
@@ -20,7 +20,7 @@ func (e *Engine) Silence(source record.Source) error {
 		return nil
 	}
 	e.silenced = true
-	e.emit(record.Event{Kind: record.AlarmSilenced, Time: now, ClockSynced: synced, Source: source, Text: "horn silenced"})
+	e.emit(record.Event{Kind: record.AlarmSilenced, Time: now, ClockSynced: synced, Source: source, Operator: operator, Text: "horn silenced"})
 	e.update(now, synced, source)
 	return nil
 }
@@ -51,8 +51,9 @@ func (e *Engine) Acknowledge(operator string, source record.Source) error {
 // Reset clears latched alarms whose reading is back inside the set point
 // and trips whose vote is no longer met. An alarm still past its set point,
 // or a point in fault, stays latched. It returns how many alarms and trips
-// it could not reset. A remote command cannot reset.
-func (e *Engine) Reset(source record.Source) (refused int, err error) {
+// it could not reset. operator names who reset, for the events. A remote
+// command cannot reset.
+func (e *Engine) Reset(operator string, source record.Source) (refused int, err error) {
 	if source == record.SourceRemote {
 		return 0, ErrRemote
 	}
@@ -71,7 +72,7 @@ func (e *Engine) Reset(source record.Source) (refused int, err error) {
 			sp.latched, sp.acked = false, false
 			e.notifyLatchChange()
 			e.emit(record.Event{Kind: record.AlarmReset, Time: now, ClockSynced: synced, Point: ps.id, Level: sp.level,
-				Source: source, Text: fmt.Sprintf("%s %s alarm reset", ps.id, sp.level)})
+				Source: source, Operator: operator, Text: fmt.Sprintf("%s %s alarm reset", ps.id, sp.level)})
 		}
 	}
 	for _, il := range e.interlocks {
@@ -85,10 +86,10 @@ func (e *Engine) Reset(source record.Source) (refused int, err error) {
 		il.tripped = false
 		e.notifyLatchChange()
 		e.emit(record.Event{Kind: record.TripReset, Time: now, ClockSynced: synced, Output: strings.Join(il.outputs, ","), Interlock: il.name,
-			Level: il.level, Source: source, Device: strings.Join(il.valves, ","),
+			Level: il.level, Source: source, Operator: operator, Device: strings.Join(il.valves, ","),
 			Text: fmt.Sprintf("interlock %s reset", il.name)})
 	}
-	refused += e.resetValves(source, now, synced)
+	refused += e.resetValves(operator, source, now, synced)
 	e.update(now, synced, source)
 	return refused, nil
 }

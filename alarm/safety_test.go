@@ -221,10 +221,10 @@ func TestRemoteCommandsAreRefused(t *testing.T) {
 	e, _, _, clock := newVotingEngine(t, false)
 	arm(e, clock.now)
 	e.Process(at("d", 30, clock.now))
-	if _, err := e.Reset(record.SourceRemote); !errors.Is(err, ErrRemote) {
+	if _, err := e.Reset("", record.SourceRemote); !errors.Is(err, ErrRemote) {
 		t.Errorf("remote reset: %v", err)
 	}
-	if err := e.Silence(record.SourceRemote); !errors.Is(err, ErrRemote) {
+	if err := e.Silence("", record.SourceRemote); !errors.Is(err, ErrRemote) {
 		t.Errorf("remote silence: %v", err)
 	}
 	if err := e.Bypass("d", "x", "y", time.Minute, record.SourceRemote); !errors.Is(err, ErrRemote) {
@@ -264,7 +264,7 @@ func TestVotingProperties(t *testing.T) {
 				e.Process(faulted(p, clock.now))
 			case 3:
 				latched := len(e.Alarms())
-				e.Silence(record.SourceLocalButton)
+				e.Silence("", record.SourceLocalButton)
 				if len(e.Alarms()) != latched {
 					rt.Fatal("silence cleared an alarm")
 				}
@@ -276,7 +276,7 @@ func TestVotingProperties(t *testing.T) {
 						past[a.Point+"."+string(a.Level)] = true
 					}
 				}
-				e.Reset(record.SourceLocalButton)
+				e.Reset("", record.SourceLocalButton)
 				for _, a := range e.Alarms() {
 					delete(past, a.Point+"."+string(a.Level))
 				}

@@ -110,7 +110,7 @@ func (e *Engine) checkStrokes(now time.Time, synced bool) {
 // resetValves clears the latched valve alarms whose cause is gone, and
 // releases valves no tripped interlock holds closed any more. It returns
 // how many valve alarms stay latched.
-func (e *Engine) resetValves(source record.Source, now time.Time, synced bool) (refused int) {
+func (e *Engine) resetValves(operator string, source record.Source, now time.Time, synced bool) (refused int) {
 	held := map[string]bool{}
 	for _, il := range e.interlocks {
 		if il.tripped {
@@ -130,7 +130,7 @@ func (e *Engine) resetValves(source record.Source, now time.Time, synced bool) (
 		if v.failed || v.moved {
 			v.failed, v.moved = false, false
 			e.emit(record.Event{Kind: record.ValveReset, Time: now, ClockSynced: synced, Device: v.name, Source: source,
-				Text: fmt.Sprintf("valve %s alarm reset", v.name)})
+				Operator: operator, Text: fmt.Sprintf("valve %s alarm reset", v.name)})
 		}
 	}
 	return refused

@@ -82,7 +82,7 @@ func TestTripClosesValveAndSupervisesStroke(t *testing.T) {
 	e.Process(contactAt("XV.open", false, clock.now))
 	e.Process(contactAt("XV.closed", true, clock.now))
 	e.Process(at("LT", 8000, clock.now))
-	if refused, _ := e.Reset(record.SourceLocalButton); refused != 0 {
+	if refused, _ := e.Reset("", record.SourceLocalButton); refused != 0 {
 		t.Errorf("reset refused %d with the valve closed and the level low", refused)
 	}
 	if out.state["esd-1"] || out.state["horn"] {

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"log/slog"
 	"sort"
 	"strings"
 
@@ -61,9 +60,11 @@ func (g *Gateway) input(e board.InputEvent) {
 	log.Info("button pressed", "input", e.Name)
 	switch e.Name {
 	case board.InputReset:
-		g.reset(log)
+		if _, _, err := g.reset(localButtonOperator, record.SourceLocalButton); err != nil {
+			log.Error("reset failed", "err", err)
+		}
 	case board.InputSilence:
-		if err := g.engine.Silence(record.SourceLocalButton); err != nil {
+		if err := g.engine.Silence(localButtonOperator, record.SourceLocalButton); err != nil {
 			log.Error("silence failed", "err", err)
 		}
 	case board.InputAcknowledge:
@@ -73,26 +74,27 @@ func (g *Gateway) input(e board.InputEvent) {
 	}
 }
 
-// reset resets what the engine allows, then prints on the console what
-// stays latched, or that nothing was latched.
-func (g *Gateway) reset(log *slog.Logger) {
+// reset resets what the engine allows for operator, then prints on the
+// console what stays latched, or that nothing was latched. It returns how
+// many alarms and trips stay latched and their names.
+func (g *Gateway) reset(operator string, source record.Source) (refused int, still string, err error) {
 	before := g.engine.Latches()
-	refused, err := g.engine.Reset(record.SourceLocalButton)
+	refused, err = g.engine.Reset(operator, source)
 	if err != nil {
-		log.Error("reset failed", "err", err)
-		return
+		return 0, "", err
 	}
 	now, _ := wallClock()
 	if alarms, trips := before.Count(); alarms+trips == 0 && refused == 0 {
 		g.console.line(now, "RESET     nothing was latched")
-		return
+		return 0, "", nil
 	}
 	if refused == 0 {
-		return
+		return 0, "", nil
 	}
-	still := latchedNames(g.engine.Latches())
-	log.Info("reset rejected for alarms or trips still past the set point or in fault", "not_reset", refused, "latched", still)
+	still = latchedNames(g.engine.Latches())
+	g.log.Info("reset rejected for alarms or trips still past the set point or in fault", "not_reset", refused, "latched", still, "operator", operator)
 	g.console.line(now, "RESET     %d alarms or trips not reset: still past the set point or in fault: %s", refused, still)
+	return refused, still, nil
 }
 
 // latchedNames lists latched alarms as POINT LEVEL and trips by interlock.
