@@ -35,19 +35,6 @@ func (l Lane) String() string {
 // that grow too large, so Append splits larger calls.
 const maxBatch = 512
 
-// Entry is one record to append.
-type Entry struct {
-	Lane    Lane
-	Payload []byte
-}
-
-// Record is a stored record.
-type Record struct {
-	Seq     uint64
-	Lane    Lane
-	Payload []byte
-}
-
 // Options configure a buffer.
 type Options struct {
 	Path string
@@ -60,6 +47,12 @@ type Options struct {
 	// Now returns the current time for append stamps and max age. Nil
 	// uses time.Now.
 	Now func() time.Time
+	// ReplaceBroken, when set, lets Open move a store that it cannot open
+	// or load aside and start a fresh one (see replace.go). Open then
+	// appends the entry that ReplaceBroken returns as the fresh store's
+	// first record, so the replacement is stored and uploaded. When nil,
+	// Open returns the error and moves nothing.
+	ReplaceBroken func(Replacement) Entry
 }
 
 // Buffer is an open store. Its methods are safe for concurrent use.
@@ -84,6 +77,14 @@ type Buffer struct {
 	// unreclaimedPasses counts the passes since unreclaimed was set.
 	unreclaimedPasses int
 
+	// floor is the seq floor on disk, at or above every committed seq,
+	// and floorFile its file (see seqfloor.go).
+	floor     uint64
+	floorFile string
+	// replaced is set when Open started a fresh store in place of a
+	// broken or missing one.
+	replaced *Replacement
+
 	notify chan struct{}
 	closed bool
 }
@@ -95,42 +96,6 @@ var ErrClosed = errors.New("buffer closed")
 // gatewayd, holds the buffer's lock.
 var ErrLocked = errors.New("buffer is locked by another process")
 
-// Open opens or creates the store at opts.Path, a directory. 64-bit
-// builds keep it in Badger, 32-bit builds in bbolt (see store.go).
-func Open(opts Options) (*Buffer, error) {
-	if opts.SyncInterval <= 0 {
-		opts.SyncInterval = time.Second
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Retention.Interval <= 0 {
-		opts.Retention.Interval = DefaultRetentionInterval
-	}
-	st, err := openStore(opts.Path, opts.Logger)
-	if err != nil {
-		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
-	}
-	state, err := st.load()
-	if err != nil {
-		st.close()
-		return nil, fmt.Errorf("open buffer %s: %w", opts.Path, err)
-	}
-	return &Buffer{
-		store:       st,
-		opts:        opts,
-		lastSeq:     state.lastSeq,
-		pending:     state.pending,
-		recordBytes: state.recordBytes,
-		lastStamp:   state.lastStamp,
-		notify:      make(chan struct{}, 1),
-		synced:      time.Now(),
-	}, nil
-}
-
 // Append stores entries in order and returns the seq of the first; the
 // others follow one by one. When any entry is in the Events lane, Append
 // returns only after the data is synced to disk. Telemetry is synced by
@@ -139,10 +104,18 @@ func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 	if len(entries) == 0 {
 		return 0, nil
 	}
+	for i, e := range entries {
+		if err := e.validate(); err != nil {
+			return 0, fmt.Errorf("entry %d of %d: %w", i, len(entries), err)
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
 		return 0, ErrClosed
+	}
+	if err := b.reserveSeqs(b.lastSeq + uint64(len(entries))); err != nil {
+		return 0, fmt.Errorf("append %d records after seq %d: %w", len(entries), b.lastSeq, err)
 	}
 	first = b.lastSeq + 1
 	mustSync := false
@@ -157,7 +130,7 @@ func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 		}
 		b.lastSeq += uint64(len(chunk))
 		for _, e := range chunk {
-			b.recordBytes += recordOverhead + int64(len(e.Payload))
+			b.recordBytes += storedLen(e)
 			b.pending[e.Lane]++
 			mustSync = mustSync || e.Lane == Events
 		}
@@ -259,6 +232,9 @@ func (b *Buffer) Ack(lane Lane, seqs []uint64) error {
 type Stats struct {
 	LastSeq uint64
 	Pending map[Lane]int
+	// Replaced is set when Open started a fresh store in place of a broken
+	// or missing one.
+	Replaced *Replacement
 }
 
 // Stats returns the last seq and each lane's upload backlog.
@@ -266,6 +242,10 @@ func (b *Buffer) Stats() Stats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := Stats{LastSeq: b.lastSeq, Pending: map[Lane]int{}}
+	if b.replaced != nil {
+		replaced := *b.replaced
+		s.Replaced = &replaced
+	}
 	for l, n := range b.pending {
 		s.Pending[l] = n
 	}

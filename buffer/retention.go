@@ -4,17 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 )
 
 // DefaultRetentionInterval is the period of eviction passes when
 // Retention.Interval is not set.
 const DefaultRetentionInterval = time.Minute
-
-// recordOverhead is the stored length of a record beyond its payload:
-// the key and the lane byte.
-const recordOverhead = recordKeyLen + 1
 
 // stampEvery is how often an append stores its time: an append at least
 // this long after the newest stamp, or before it, stores a new one. Age
@@ -36,7 +31,8 @@ type Retention struct {
 	// MaxBytes is the disk budget of the store, as the engine measures
 	// it. A pass that finds the store above it evicts down to 90 %.
 	MaxBytes int64
-	// MaxAge evicts uploaded records appended longer ago than this.
+	// MaxAge evicts uploaded records appended longer ago than this, or
+	// than their Entry.KeepFor when that is longer.
 	MaxAge time.Duration
 	// MinFree is the free space the file system of Path must keep. Below
 	// it a pass evicts as if the store were over its budget, so a full
@@ -50,108 +46,22 @@ type Retention struct {
 	OnEvict func(Eviction)
 }
 
-// Eviction reports what one pass removed.
-type Eviction struct {
-	Time time.Time
-	// Reasons lists what caused the pass to remove records: max_age,
-	// max_bytes or min_free.
-	Reasons []string
-	// Lanes has one entry for every lane that lost records.
-	Lanes map[Lane]*LaneEviction
-	// UsedBytes and FreeBytes are the store's size and the file system's
-	// free space measured at the start of the pass; FreeBytes is -1 when
-	// it could not be measured.
-	UsedBytes int64
-	FreeBytes int64
-}
-
-// LaneEviction counts one lane's removed records.
-type LaneEviction struct {
-	Count int
-	// BeforeUpload counts the removed records that were still waiting
-	// for upload, which only the byte budget or the free-space reserve
-	// can force.
-	BeforeUpload int
-	// FirstSeq and LastSeq are the lowest and highest removed seqs. Other
-	// records between them may have been kept.
-	FirstSeq uint64
-	LastSeq  uint64
-}
-
-// Total returns the number of records removed.
-func (e Eviction) Total() int {
-	n := 0
-	for _, l := range e.Lanes {
-		n += l.Count
-	}
-	return n
-}
-
-// BeforeUpload returns the number of removed records that were never
-// uploaded.
-func (e Eviction) BeforeUpload() int {
-	n := 0
-	for _, l := range e.Lanes {
-		n += l.BeforeUpload
-	}
-	return n
-}
-
-// String describes the pass in one English line for logs and the
-// records_evicted event.
-func (e Eviction) String() string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "evicted %d records (%d before upload) for %s:", e.Total(), e.BeforeUpload(), strings.Join(e.Reasons, ", "))
-	for _, lane := range Lanes {
-		l := e.Lanes[lane]
-		if l == nil {
-			fmt.Fprintf(&sb, " %s 0;", lane)
-			continue
-		}
-		fmt.Fprintf(&sb, " %s %d (%d before upload) with seqs %d-%d;", lane, l.Count, l.BeforeUpload, l.FirstSeq, l.LastSeq)
-	}
-	fmt.Fprintf(&sb, " store %d bytes", e.UsedBytes)
-	if e.FreeBytes >= 0 {
-		fmt.Fprintf(&sb, ", %d bytes free on disk", e.FreeBytes)
-	}
-	return sb.String()
-}
-
-func (e *Eviction) addReason(reason string) {
-	for _, r := range e.Reasons {
-		if r == reason {
-			return
-		}
-	}
-	e.Reasons = append(e.Reasons, reason)
-}
-
-func (e *Eviction) count(v victim) {
-	l := e.Lanes[v.lane]
-	if l == nil {
-		l = &LaneEviction{FirstSeq: v.seq}
-		e.Lanes[v.lane] = l
-	}
-	l.Count++
-	if v.queued {
-		l.BeforeUpload++
-	}
-	l.FirstSeq = min(l.FirstSeq, v.seq)
-	l.LastSeq = max(l.LastSeq, v.seq)
-}
-
 // evictionClass is one group of records in eviction order.
 type evictionClass struct {
 	lane   Lane
 	queued bool
+	// longLived selects the records with a KeepFor instead of the others.
+	longLived bool
 }
 
 // spaceOrder is the order in which the byte budget and the free-space
 // reserve evict: telemetry before events, which hold the alarm history a
 // site must keep, and within each lane uploaded records before those
-// waiting for upload, which have no other copy.
+// waiting for upload, which have no other copy. Long-lived records, which
+// regulation keeps longest, go after all others in the same order.
 var spaceOrder = []evictionClass{
-	{Telemetry, false}, {Telemetry, true}, {Events, false}, {Events, true},
+	{Telemetry, false, false}, {Telemetry, true, false}, {Events, false, false}, {Events, true, false},
+	{Telemetry, false, true}, {Telemetry, true, true}, {Events, false, true}, {Events, true, true},
 }
 
 // nextStamp returns the time to store with the next append, or zero when
@@ -202,7 +112,7 @@ func (b *Buffer) evictLocked() (Eviction, error) {
 		}
 	}
 	if ev.Total() > 0 {
-		if err := b.store.trimStamps(); err != nil {
+		if err := b.store.trimStamps(ev.highestSeq()); err != nil {
 			return ev, fmt.Errorf("trim append times: %w", err)
 		}
 		b.dirty = true
@@ -213,7 +123,8 @@ func (b *Buffer) evictLocked() (Eviction, error) {
 	return ev, nil
 }
 
-// evictByAge removes uploaded records appended at or before cutoff. Records
+// evictByAge removes uploaded records appended at or before cutoff, and
+// long-lived ones only when they were appended KeepFor before that. Records
 // that wait for upload stay, however old.
 func (b *Buffer) evictByAge(ev *Eviction, cutoff time.Time) error {
 	below, err := b.store.agedBelow(cutoff)
@@ -223,9 +134,10 @@ func (b *Buffer) evictByAge(ev *Eviction, cutoff time.Time) error {
 	if below == 0 {
 		return nil
 	}
+	limits := ageLimits{store: b.store, cutoff: cutoff, maxAge: b.opts.Retention.MaxAge, below: map[time.Duration]uint64{}}
 	before := ev.Total()
-	for _, class := range []evictionClass{{Telemetry, false}, {Events, false}} {
-		if _, err := b.evictClass(ev, class, below, math.MaxInt64); err != nil {
+	for _, class := range []evictionClass{{lane: Telemetry}, {lane: Events}} {
+		if _, err := b.evictClass(ev, class, below, math.MaxInt64, limits.spare); err != nil {
 			return err
 		}
 	}
@@ -241,9 +153,11 @@ func (b *Buffer) evictByAge(ev *Eviction, cutoff time.Time) error {
 //
 // Badger releases the space of deleted records only when it compacts the
 // tables that hold them, so its measured size can stay high for several
-// passes. The estimate of what earlier passes freed is subtracted from
-// the measurement until the size drops or unreclaimedPassLimit passes
-// have run, so a slow compaction does not evict the same bytes again.
+// passes. The estimate of what earlier passes freed, less what the size
+// measured right after them had already dropped, is subtracted from the
+// measurement until unreclaimedPassLimit passes have run, so a slow
+// compaction does not evict the same bytes again. bbolt releases pages at
+// once, so its estimate stays near 0.
 // NOTE: this correction is an estimate and has not been measured on a
 // gateway's eMMC over weeks of operation.
 func (b *Buffer) evictForSpace(ev *Eviction) error {
@@ -294,14 +208,14 @@ func (b *Buffer) evictForSpace(ev *Eviction) error {
 		if freed >= target {
 			break
 		}
-		n, err := b.evictClass(ev, class, math.MaxUint64, target-freed)
+		n, err := b.evictClass(ev, class, math.MaxUint64, target-freed, class.spare)
 		if err != nil {
 			return err
 		}
 		freed += n
 	}
 	if freed > 0 {
-		b.unreclaimed += int64(float64(freed) * ratio)
+		b.unreclaimed += b.unreleased(int64(float64(freed)*ratio), used)
 		b.unreclaimedPasses = 0
 	}
 	if freed < target {
@@ -311,26 +225,51 @@ func (b *Buffer) evictForSpace(ev *Eviction) error {
 	return nil
 }
 
-// evictClass removes the oldest records of class below seq below until
-// their stored length reaches limit, and returns that length.
-func (b *Buffer) evictClass(ev *Eviction, class evictionClass, below uint64, limit int64) (int64, error) {
+// unreleased returns the part of freed, the estimated disk bytes of the
+// records a pass removed, that the store's size measured now does not yet
+// show as released, compared with used, its size before the pass.
+func (b *Buffer) unreleased(freed, used int64) int64 {
+	after, err := b.store.size()
+	if err != nil {
+		b.opts.Logger.Error("store size not measured after eviction", "err", err)
+		return freed
+	}
+	return max(freed-max(used-after, 0), 0)
+}
+
+// evictClass removes the oldest records of class's lane and queued state
+// below seq below, except those for which spare returns true, until their
+// stored length reaches limit, and returns that length.
+func (b *Buffer) evictClass(ev *Eviction, class evictionClass, below uint64, limit int64, spare func(victim) (bool, error)) (int64, error) {
 	var freed int64
 	from := uint64(0)
 	for freed < limit {
-		vs, err := b.store.victims(class.lane, class.queued, from, below, evictChunk)
+		found, err := b.store.victims(class.lane, class.queued, from, below, evictChunk)
 		if err != nil {
 			return freed, fmt.Errorf("find %s records to evict: %w", class.lane, err)
 		}
-		if len(vs) == 0 {
+		if len(found) == 0 {
 			return freed, nil
 		}
-		take := 0
-		for take < len(vs) && freed < limit {
-			freed += vs[take].bytes
-			take++
+		from = found[len(found)-1].seq + 1
+		vs := make([]victim, 0, len(found))
+		for _, v := range found {
+			if freed >= limit {
+				break
+			}
+			kept, err := spare(v)
+			if err != nil {
+				return freed, err
+			}
+			if !kept {
+				vs = append(vs, v)
+				freed += v.bytes
+			}
 		}
-		vs = vs[:take]
-		if err := b.store.remove(vs); err != nil {
+		if len(vs) == 0 {
+			continue
+		}
+		if err := b.store.remove(vs, b.lastSeq); err != nil {
 			return freed, fmt.Errorf("evict %d %s records from seq %d: %w", len(vs), class.lane, vs[0].seq, err)
 		}
 		for _, v := range vs {
@@ -340,7 +279,39 @@ func (b *Buffer) evictClass(ev *Eviction, class evictionClass, below uint64, lim
 				b.pending[v.lane]--
 			}
 		}
-		from = vs[len(vs)-1].seq + 1
 	}
 	return freed, nil
+}
+
+// spare keeps the records that belong to another class: long-lived ones
+// in a pass over the others, and the others in a pass over long-lived ones.
+func (c evictionClass) spare(v victim) (bool, error) {
+	return (v.keepFor > 0) != c.longLived, nil
+}
+
+// ageLimits decides which records older than MaxAge a long-lived KeepFor
+// still keeps, with one agedBelow lookup per KeepFor value in a pass.
+type ageLimits struct {
+	store  store
+	cutoff time.Time
+	maxAge time.Duration
+	// below caches, per KeepFor, the seq below which records are older
+	// than that KeepFor.
+	below map[time.Duration]uint64
+}
+
+func (a ageLimits) spare(v victim) (bool, error) {
+	if v.keepFor <= a.maxAge {
+		return false, nil
+	}
+	below, ok := a.below[v.keepFor]
+	if !ok {
+		cutoff := a.cutoff.Add(a.maxAge - v.keepFor)
+		var err error
+		if below, err = a.store.agedBelow(cutoff); err != nil {
+			return false, fmt.Errorf("find records older than %s: %w", cutoff.Format(time.RFC3339), err)
+		}
+		a.below[v.keepFor] = below
+	}
+	return v.seq >= below, nil
 }

@@ -7,7 +7,7 @@ import (
 
 // store is the storage engine under a Buffer. Buffer serialises every
 // write method and sync under its mutex; the read methods (pending, scan,
-// getMeta) may run concurrently with them and with each other.
+// history, getMeta) may run concurrently with them and with each other.
 //
 // Badger v4.9.6 loses data on 32-bit builds: ristretto's z.Allocator
 // (v2.2.0 to v2.4.2) computes uint64((bufIdx+1)<<32) in a 32-bit int, so
@@ -15,13 +15,17 @@ import (
 // Therefore 64-bit builds use badgerStore (store_badger.go) and 32-bit
 // builds use bboltStore (store_bbolt.go); build tags choose one openStore.
 type store interface {
-	// load returns the highest record seq, each lane's queue length and
-	// the key and value bytes of all records.
+	// load returns the highest seq stored, in a record or by remove, each
+	// lane's queue length and the key and value bytes of all records.
 	load() (loaded, error)
 	// append stores entries as records first, first+1, ... and queues
-	// each in its lane, all in one transaction. A non-zero stamp also
-	// stores the append time under first (see agedBelow).
+	// each in its lane, all in one transaction. An entry with a Point also
+	// gets its index key in that transaction. A non-zero stamp also stores
+	// the append time under first (see agedBelow).
 	append(first uint64, entries []Entry, stamp time.Time) error
+	// history returns up to limit records of point from the index, at or
+	// after position from and with a time before end, in index order.
+	history(point string, from historyPos, end int64, limit int) ([]historyItem, error)
 	// pending returns up to limit queued records of lane in seq order,
 	// leaving out those for which skip returns true.
 	pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error)
@@ -51,11 +55,19 @@ type store interface {
 	// victims returns up to limit records of lane with from <= seq <
 	// below, in seq order, whose queued state equals queued.
 	victims(lane Lane, queued bool, from, below uint64, limit int) ([]victim, error)
-	// remove deletes the records and, for queued ones, their queue
-	// entries in one transaction.
-	remove(vs []victim) error
-	// trimStamps deletes the stamps that no stored record needs any more.
-	trimStamps() error
+	// remove deletes the records, their index keys and, for queued ones,
+	// their queue entries in one transaction. It stores lastSeq in that
+	// transaction too, so that load still returns it when the newest
+	// records are among those removed.
+	remove(vs []victim, lastSeq uint64) error
+	// trimStamps deletes every stamp, except the newest, whose range of
+	// seqs up to the next stamp holds no stored record. Records stored
+	// before the first stamp count as in its range. Only ranges that start
+	// at or below upTo, the highest seq removed since the last call, can
+	// have become empty, so later ones are not checked.
+	trimStamps(upTo uint64) error
+	// pendingFrom is pending from the first queued seq at or above from.
+	pendingFrom(lane Lane, from uint64, limit int, skip func(seq uint64) bool) ([]Record, error)
 }
 
 // loaded is the state a store reports when the buffer opens.
@@ -75,19 +87,18 @@ type victim struct {
 	queued bool
 	// bytes is the record's key and value length.
 	bytes int64
+	// keepFor is the record's Entry.KeepFor.
+	keepFor time.Duration
+	// indexed records have an index key for point at time ns.
+	indexed bool
+	point   string
+	ns      int64
 }
 
-// encodeRecord returns a record's stored value: lane(1) payload.
-func encodeRecord(lane Lane, payload []byte) []byte {
-	val := make([]byte, 1+len(payload))
-	val[0] = byte(lane)
-	copy(val[1:], payload)
-	return val
-}
-
-// decodeRecord splits a stored value that the caller owns.
-func decodeRecord(seq uint64, val []byte) Record {
-	return Record{Seq: seq, Lane: Lane(val[0]), Payload: val[1:]}
+// newVictim returns the victim for a stored record from its value header.
+func newVictim(seq uint64, h storedHeader, queued bool, bytes int64) victim {
+	return victim{seq: seq, lane: h.lane, queued: queued, bytes: bytes,
+		keepFor: h.keepFor, indexed: h.indexed, point: h.point, ns: h.ns}
 }
 
 // encodeStamp returns a stored append time: Unix nanoseconds, big-endian.

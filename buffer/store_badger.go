@@ -20,12 +20,20 @@ import (
 //	'q' lane(1) seq(8, big-endian)  -> empty             waiting for upload
 //	'm' name                        -> value             metadata
 //	'a' seq(8, big-endian)          -> unix ns(8)        append time of seq and later
+//	'p' index suffix (history.go)   -> empty             point index: point, time, seq
+//	'l'                             -> seq(8)            last seq when remove ran
 const (
-	prefixRecord = 'r'
-	prefixQueue  = 'q'
-	prefixMeta   = 'm'
-	prefixStamp  = 'a'
+	prefixRecord  = 'r'
+	prefixQueue   = 'q'
+	prefixMeta    = 'm'
+	prefixStamp   = 'a'
+	prefixIndex   = 'p'
+	keyRemovedSeq = 'l'
 )
+
+func indexKey(point string, ns int64, seq uint64) []byte {
+	return append([]byte{prefixIndex}, indexSuffix(point, ns, seq)...)
+}
 
 func stampKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte{prefixStamp}, seq)
@@ -80,8 +88,18 @@ func (q *queueLow) raise(lane Lane, seq uint64) {
 }
 
 func openStore(path string, log *slog.Logger) (store, error) {
-	db, err := badger.Open(badgerOptions(path, log))
+	if lockedByOther(path) {
+		return nil, ErrLocked
+	}
+	opts := badgerOptions(path, log)
+	if err := probeTables(path, opts); err != nil {
+		return nil, err
+	}
+	db, err := badger.Open(opts)
 	if err != nil {
+		// NOTE: a badger.Open v4.9.6 that fails after creating its caches
+		// leaves their monitor goroutine and its allocator pool running,
+		// and their memory held, until the process exits.
 		// Badger v4.9.6 formats the lock error with %+v, so errors.Is
 		// cannot find its cause; the lock itself is checked instead.
 		if lockedByOther(path) {
@@ -122,7 +140,21 @@ func (s badgerStore) load() (loaded, error) {
 		for qit.Rewind(); qit.Valid(); qit.Next() {
 			out.pending[Lane(qit.Item().Key()[1])]++
 		}
-		return nil
+
+		removed, err := txn.Get([]byte{keyRemovedSeq})
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read last removed seq: %w", err)
+		}
+		return removed.Value(func(val []byte) error {
+			if len(val) != 8 {
+				return fmt.Errorf("last removed seq has %d bytes, want 8", len(val))
+			}
+			out.lastSeq = max(out.lastSeq, binary.BigEndian.Uint64(val))
+			return nil
+		})
 	})
 	return out, err
 }
@@ -136,10 +168,16 @@ func (s badgerStore) append(first uint64, entries []Entry, stamp time.Time) erro
 		}
 		for i, e := range entries {
 			seq := first + uint64(i)
-			if err := txn.Set(recordKey(seq), encodeRecord(e.Lane, e.Payload)); err != nil {
+			if err := txn.Set(recordKey(seq), encodeRecord(e)); err != nil {
 				return err
 			}
 			if err := txn.Set(queueKey(e.Lane, seq), nil); err != nil {
+				return err
+			}
+			if e.Point == "" {
+				continue
+			}
+			if err := txn.Set(indexKey(e.Point, unixNano(e.Time), seq), nil); err != nil {
 				return err
 			}
 		}
@@ -291,20 +329,25 @@ func (s badgerStore) victims(lane Lane, queued bool, from, below uint64, limit i
 			if seq >= below {
 				return nil
 			}
-			var recordLane Lane
-			if err := item.Value(func(val []byte) error { recordLane = Lane(val[0]); return nil }); err != nil {
+			var h storedHeader
+			err := item.Value(func(val []byte) error {
+				var err error
+				h, err = parseHeader(val)
+				return err
+			})
+			if err != nil {
 				return fmt.Errorf("read record %d: %w", seq, err)
 			}
-			if recordLane != lane {
+			if h.lane != lane {
 				continue
 			}
-			_, err := txn.Get(queueKey(lane, seq))
+			_, err = txn.Get(queueKey(lane, seq))
 			isQueued := err == nil
 			if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
 				return err
 			}
 			if isQueued == queued {
-				out = append(out, victim{seq: seq, lane: lane, queued: queued, bytes: int64(len(item.Key())) + item.ValueSize()})
+				out = append(out, newVictim(seq, h, queued, int64(len(item.Key()))+item.ValueSize()))
 			}
 		}
 		return nil
@@ -312,8 +355,11 @@ func (s badgerStore) victims(lane Lane, queued bool, from, below uint64, limit i
 	return out, err
 }
 
-func (s badgerStore) remove(vs []victim) error {
+func (s badgerStore) remove(vs []victim, lastSeq uint64) error {
 	return s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set([]byte{keyRemovedSeq}, binary.BigEndian.AppendUint64(nil, lastSeq)); err != nil {
+			return err
+		}
 		for _, v := range vs {
 			if err := txn.Delete(recordKey(v.seq)); err != nil {
 				return err
@@ -323,35 +369,39 @@ func (s badgerStore) remove(vs []victim) error {
 					return err
 				}
 			}
+			if v.indexed {
+				if err := txn.Delete(indexKey(v.point, v.ns, v.seq)); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
 }
 
-// trimStamps deletes every stamp whose successor starts at or below the
-// lowest stored record: no record in its range is left.
-func (s badgerStore) trimStamps() error {
+// trimStamps walks the stamps in seq order beside a record iterator that
+// seeks only when a range starts beyond its position, so a pass costs one
+// step per stamp up to upTo plus one seek per range that holds records.
+func (s badgerStore) trimStamps(upTo uint64) error {
 	var stale [][]byte
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}})
-		it.Rewind()
-		if !it.Valid() {
-			it.Close()
-			return nil
-		}
-		lowest := binary.BigEndian.Uint64(it.Item().Key()[1:])
-		it.Close()
-
+		records := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixRecord}})
+		defer records.Close()
+		records.Rewind()
 		sit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixStamp}})
 		defer sit.Close()
 		var previous []byte
+		start := uint64(0)
 		for sit.Rewind(); sit.Valid(); sit.Next() {
 			seq := binary.BigEndian.Uint64(sit.Item().Key()[1:])
-			if seq > lowest {
-				return nil
-			}
 			if previous != nil {
-				stale = append(stale, previous)
+				if !badgerRecordIn(records, start, seq) {
+					stale = append(stale, previous)
+				}
+				start = seq
+			}
+			if seq > upTo {
+				return nil
 			}
 			previous = sit.Item().KeyCopy(nil)
 		}
@@ -375,4 +425,13 @@ func (s badgerStore) trimStamps() error {
 		}
 	}
 	return nil
+}
+
+// badgerRecordIn reports whether a record has a seq in [from, end). It
+// keeps the iterator's position when that is already at or after from.
+func badgerRecordIn(it *badger.Iterator, from, end uint64) bool {
+	if it.Valid() && binary.BigEndian.Uint64(it.Item().Key()[1:]) < from {
+		it.Seek(recordKey(from))
+	}
+	return it.Valid() && binary.BigEndian.Uint64(it.Item().Key()[1:]) < end
 }

@@ -25,11 +25,16 @@ const bboltFile = "buffer.db"
 //	queue    lane(1) seq(8, big-endian)  -> empty             waiting for upload
 //	meta     name                        -> value             metadata
 //	stamps   seq(8, big-endian)          -> unix ns(8)        append time of seq and later
+//	index    index suffix (history.go)   -> empty             point index: point, time, seq
+//	state    "removed-seq"               -> seq(8)            last seq when remove ran
 var (
 	bucketRecords = []byte("records")
 	bucketQueue   = []byte("queue")
 	bucketMeta    = []byte("meta")
 	bucketStamps  = []byte("stamps")
+	bucketIndex   = []byte("index")
+	bucketState   = []byte("state")
+	keyRemovedSeq = []byte("removed-seq")
 )
 
 // scanBatch bounds the records that scan reads in one read transaction.
@@ -63,7 +68,7 @@ func openStore(path string, log *slog.Logger) (store, error) {
 		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketRecords, bucketQueue, bucketMeta, bucketStamps} {
+		for _, name := range [][]byte{bucketRecords, bucketQueue, bucketMeta, bucketStamps, bucketIndex, bucketState} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -76,6 +81,11 @@ func openStore(path string, log *slog.Logger) (store, error) {
 	}
 	return bboltStore{db: db}, nil
 }
+
+// lockHeldElsewhere reports whether another open store holds path's lock.
+// openStore already returns ErrLocked when bbolt's flock on the file times
+// out, so any other open error is not a held lock.
+func lockHeldElsewhere(string) (held, known bool) { return false, true }
 
 // recordKeyLen is the length of a record key.
 const recordKeyLen = 8
@@ -100,6 +110,12 @@ func (s bboltStore) load() (loaded, error) {
 		if _, v := tx.Bucket(bucketStamps).Cursor().Last(); v != nil {
 			out.lastStamp = decodeStamp(v)
 		}
+		if v := tx.Bucket(bucketState).Get(keyRemovedSeq); v != nil {
+			if len(v) != 8 {
+				return fmt.Errorf("last removed seq has %d bytes, want 8", len(v))
+			}
+			out.lastSeq = max(out.lastSeq, binary.BigEndian.Uint64(v))
+		}
 		return tx.Bucket(bucketQueue).ForEach(func(k, _ []byte) error {
 			out.pending[Lane(k[0])]++
 			return nil
@@ -119,12 +135,19 @@ func (s bboltStore) append(first uint64, entries []Entry, stamp time.Time) error
 		// Seqs only grow, so full pages waste no space.
 		records.FillPercent = 1.0
 		queue := tx.Bucket(bucketQueue)
+		index := tx.Bucket(bucketIndex)
 		for i, e := range entries {
 			seq := first + uint64(i)
-			if err := records.Put(seqKey(seq), encodeRecord(e.Lane, e.Payload)); err != nil {
+			if err := records.Put(seqKey(seq), encodeRecord(e)); err != nil {
 				return err
 			}
 			if err := queue.Put(laneKey(e.Lane, seq), []byte{}); err != nil {
+				return err
+			}
+			if e.Point == "" {
+				continue
+			}
+			if err := index.Put(indexSuffix(e.Point, unixNano(e.Time), seq), []byte{}); err != nil {
 				return err
 			}
 		}
@@ -269,11 +292,15 @@ func (s bboltStore) victims(lane Lane, queued bool, from, below uint64, limit in
 			if seq >= below {
 				return nil
 			}
-			if Lane(v[0]) != lane {
+			h, err := parseHeader(v)
+			if err != nil {
+				return fmt.Errorf("read record %d: %w", seq, err)
+			}
+			if h.lane != lane {
 				continue
 			}
 			if isQueued := queue.Get(laneKey(lane, seq)) != nil; isQueued == queued {
-				out = append(out, victim{seq: seq, lane: lane, queued: queued, bytes: int64(len(k) + len(v))})
+				out = append(out, newVictim(seq, h, queued, int64(len(k)+len(v))))
 			}
 		}
 		return nil
@@ -281,10 +308,14 @@ func (s bboltStore) victims(lane Lane, queued bool, from, below uint64, limit in
 	return out, err
 }
 
-func (s bboltStore) remove(vs []victim) error {
+func (s bboltStore) remove(vs []victim, lastSeq uint64) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketState).Put(keyRemovedSeq, seqKey(lastSeq)); err != nil {
+			return err
+		}
 		records := tx.Bucket(bucketRecords)
 		queue := tx.Bucket(bucketQueue)
+		index := tx.Bucket(bucketIndex)
 		for _, v := range vs {
 			if err := records.Delete(seqKey(v.seq)); err != nil {
 				return err
@@ -294,26 +325,39 @@ func (s bboltStore) remove(vs []victim) error {
 					return err
 				}
 			}
+			if v.indexed {
+				if err := index.Delete(indexSuffix(v.point, v.ns, v.seq)); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
 }
 
-// trimStamps deletes every stamp whose successor starts at or below the
-// lowest stored record: no record in its range is left.
-func (s bboltStore) trimStamps() error {
+// trimStamps walks the stamps in seq order beside a record cursor that
+// seeks only when a range starts beyond its position.
+func (s bboltStore) trimStamps(upTo uint64) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		first, _ := tx.Bucket(bucketRecords).Cursor().First()
-		if first == nil {
-			return nil
-		}
-		lowest := binary.BigEndian.Uint64(first)
+		records := tx.Bucket(bucketRecords).Cursor()
+		record, _ := records.First()
 		var stale [][]byte
-		c := tx.Bucket(bucketStamps).Cursor()
 		var previous []byte
-		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= lowest; k, _ = c.Next() {
+		start := uint64(0)
+		c := tx.Bucket(bucketStamps).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			seq := binary.BigEndian.Uint64(k)
 			if previous != nil {
-				stale = append(stale, previous)
+				if record != nil && binary.BigEndian.Uint64(record) < start {
+					record, _ = records.Seek(seqKey(start))
+				}
+				if record == nil || binary.BigEndian.Uint64(record) >= seq {
+					stale = append(stale, previous)
+				}
+				start = seq
+			}
+			if seq > upTo {
+				break
 			}
 			previous = bytes.Clone(k)
 		}

@@ -66,7 +66,7 @@ func BenchmarkAppendDurableBaseline(b *testing.B) {
 		wb := db.NewWriteBatch()
 		for _, e := range batch {
 			seq++
-			if err := wb.Set(recordKey(seq), encodeRecord(e.Lane, e.Payload)); err != nil {
+			if err := wb.Set(recordKey(seq), encodeRecord(e)); err != nil {
 				b.Fatal(err)
 			}
 			if err := wb.Set(queueKey(e.Lane, seq), nil); err != nil {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -120,4 +121,52 @@ func bufferRetention(cfg *config.Config, onEvict func(buffer.Eviction)) buffer.R
 func (g *Gateway) evicted(ev buffer.Eviction) {
 	now, synced := wallClock()
 	g.event(record.Event{Kind: record.RecordsEvicted, Time: now, ClockSynced: synced, Source: record.SourceAuto, Text: ev.String()})
+}
+
+// sampleEntry returns a sample's buffer entry, indexed by its point and
+// time for history queries.
+func sampleEntry(x record.Sample) buffer.Entry {
+	return indexed(buffer.Entry{Lane: buffer.Telemetry, Payload: record.EncodeSample(x)}, x.Point, x.Time)
+}
+
+// eventEntry returns an event's buffer entry, indexed under eventsIndex
+// by the event's time for the page's event log. A lightning warning is
+// kept 3 years, as regulation requires.
+func eventEntry(e record.Event) buffer.Entry {
+	entry := indexed(buffer.Entry{Lane: buffer.Events, Payload: record.EncodeEvent(e)}, eventsIndex, e.Time)
+	if e.Kind == record.LightningWarning {
+		entry.KeepFor = buffer.KeepLightning
+	}
+	return entry
+}
+
+// indexed sets the entry's index fields. A point id longer than
+// buffer.MaxPointLen, which config does not forbid, is stored without an
+// index entry, because Append would reject the whole batch.
+func indexed(entry buffer.Entry, point string, at time.Time) buffer.Entry {
+	if point != "" && len(point) <= buffer.MaxPointLen {
+		entry.Point, entry.Time = point, at
+	}
+	return entry
+}
+
+// storeReplaced reports a store that buffer.Open could not use and
+// replaced, which the buffer has already logged: it shows it on the
+// console and returns the store_replaced event that Open stores first in
+// the fresh store.
+func (g *Gateway) storeReplaced(r buffer.Replacement) buffer.Entry {
+	now, synced := wallClock()
+	moved := r.MovedTo
+	if moved == "" {
+		moved = "no moved-aside store found"
+	}
+	e := record.Event{Kind: record.StoreReplaced, Time: now, ClockSynced: synced, Source: record.SourceAuto,
+		Text: fmt.Sprintf("buffer store %s replaced by a fresh store starting at seq %d; old store: %s; error: %s",
+			r.Path, r.FirstSeq, moved, r.Err)}
+	if r.MovedTo != "" {
+		g.console.line(now, "STORE     buffer %s could not be opened and was moved to %s; a fresh store continues at seq %d", r.Path, r.MovedTo, r.FirstSeq)
+	} else {
+		g.console.line(now, "STORE     buffer %s was empty; a fresh store continues at seq %d, above every seq used before", r.Path, r.FirstSeq)
+	}
+	return eventEntry(e)
 }

@@ -40,6 +40,20 @@ const (
 	// byte budget or free-space limits; Text gives the counts per lane,
 	// how many were never uploaded, and the seq ranges.
 	RecordsEvicted EventKind = "records_evicted"
+	// StoreReplaced: the buffer could not open its store, moved the
+	// directory aside and started a fresh store whose seqs continue above
+	// every seq used before. Text names the moved-aside directory and the
+	// error. Records in the moved-aside store that were not uploaded never
+	// reach the platform, and their seqs stay missing.
+	StoreReplaced EventKind = "store_replaced"
+	// LightningWarning is a change of the lightning warning level; State
+	// holds the new level: none, yellow, orange, red or unknown. These
+	// events are kept 3 years.
+	LightningWarning EventKind = "lightning_warning"
+	// AccountCreated and AccountRemoved record changes to the local
+	// page's accounts; Operator names who made them.
+	AccountCreated EventKind = "account_created"
+	AccountRemoved EventKind = "account_removed"
 	GatewayStarted EventKind = "gateway_started"
 	GatewayStopped EventKind = "gateway_stopped"
 )
