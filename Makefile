@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     := bin
 DIST    := dist
-CMDS    := gatewayd plantsim platformsim
+CMDS    := gatewayd gwctl plantsim platformsim
 LDFLAGS := -s -w
 STATICCHECK_VERSION := v0.8.2
 
@@ -24,7 +24,7 @@ build:
 
 # The race detector runs on the packages with goroutines of their own; it
 # needs cgo (gcc).
-RACE_PKGS = ./drivers/... ./buffer/ ./uplink/ ./alarm/ ./gateway/ ./reporter/ ./board/
+RACE_PKGS = ./drivers/... ./buffer/ ./uplink/ ./alarm/ ./gateway/ ./reporter/ ./board/ ./web/
 
 test:
 	$(GO) test -count=1 -timeout 20m ./...

@@ -23,6 +23,7 @@ import (
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/drivers/modbus"
 	"github.com/plantgw/plantgw/gateway"
+	"github.com/plantgw/plantgw/internal/cfgcheck"
 	"github.com/plantgw/plantgw/internal/logpipe"
 	"github.com/plantgw/plantgw/locale"
 )
@@ -94,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case *check:
-		if problems := checkBoard(cfg, pr); len(problems) > 0 {
+		if problems := cfgcheck.Board(cfg, pr); len(problems) > 0 {
 			for _, p := range problems {
 				fmt.Fprintln(stderr, p)
 			}
@@ -102,7 +103,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, pr.Sprintf("config %s is valid: %d buses, %d devices, %d points, %d interlocks",
 			cfg.File, len(cfg.Buses), len(cfg.Devices), len(cfg.Points), len(cfg.Interlocks)))
-		warnings, err := modbus.LoadWarnings(cfg, pr)
+		warnings, err := cfgcheck.BusLoad(cfg, pr)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
