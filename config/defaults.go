@@ -126,6 +126,7 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 	if c.Buffer.MinFree == 0 {
 		c.Buffer.MinFree = DefaultBufferMinFree
 	}
+	applyWebDefaults(c)
 	return inherited
 }
 

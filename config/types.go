@@ -15,6 +15,7 @@ type Config struct {
 	LevelSwitches []LevelSwitch `yaml:"level_switches"`
 	Uplink        Uplink        `yaml:"uplink"`
 	Buffer        Buffer        `yaml:"buffer"`
+	Web           Web           `yaml:"web"`
 
 	// File is the path the configuration was loaded from.
 	File string `yaml:"-"`

@@ -157,6 +157,7 @@ func (v *validator) validate() {
 	v.validateValves()
 	v.validateUplink()
 	v.validateBuffer()
+	v.validateWeb()
 }
 
 func (v *validator) validateSite() {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/message"
@@ -19,6 +20,7 @@ import (
 	"github.com/plantgw/plantgw/record"
 	"github.com/plantgw/plantgw/reporter"
 	"github.com/plantgw/plantgw/uplink"
+	"github.com/plantgw/plantgw/web"
 )
 
 // Options are the run-time settings that do not come from the config.
@@ -46,6 +48,13 @@ type Gateway struct {
 	up      *uplink.Uplink
 	comm    *uplink.CommSummary
 	console *console
+	live    *live
+	// pollers are set once before the local API starts.
+	pollers []*modbus.Poller
+	events  eventCounts
+	// web is nil while the local API is off; event reads it from any
+	// goroutine.
+	web atomic.Pointer[web.Server]
 	// watchdog is nil when the gateway runs without one; its methods
 	// then do nothing.
 	watchdog *watchdog
@@ -58,7 +67,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g := &Gateway{cfg: cfg, log: log, report: reporter.New(cfg), comm: uplink.NewCommSummary(len(cfg.Devices))}
+	g := &Gateway{cfg: cfg, log: log, report: reporter.New(cfg), comm: uplink.NewCommSummary(len(cfg.Devices)), live: newLive(cfg)}
 	if opts.Console != nil && opts.Printer != nil {
 		if g.console, err = newConsole(cfg, opts.Console, opts.Printer); err != nil {
 			return err
@@ -80,7 +89,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	defer func() { stopBoard(); boardDone.Wait() }()
 
 	g.buf, err = buffer.Open(buffer.Options{Path: cfg.Buffer.Path, SyncInterval: cfg.Buffer.SyncInterval.D(), Logger: log.With("component", "buffer"),
-		Retention: bufferRetention(cfg, g.evicted)})
+		Retention: bufferRetention(cfg, g.evicted), ReplaceBroken: g.storeReplaced})
 	if err != nil {
 		return err
 	}
@@ -152,6 +161,7 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 	if err != nil {
 		return err
 	}
+	g.pollers = pollers
 	enc, err := uplink.NewEncoder(g.cfg)
 	if err != nil {
 		return err
@@ -171,6 +181,11 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 	upCtx, stopUp := context.WithCancel(context.Background())
 	var upDone sync.WaitGroup
 	upDone.Go(func() { g.logErr("uplink", g.up.Run(upCtx)) })
+	if err := g.startWeb(upCtx, &upDone); err != nil {
+		stopUp()
+		upDone.Wait()
+		return err
+	}
 
 	valves := newValveWriter(g.cfg, pollers, g.log.With("component", "valves"), g.event)
 	g.engine.SetValveCommander(valves)
@@ -266,8 +281,9 @@ type sink struct {
 func (s sink) Sample(x record.Sample) {
 	s.g.engine.Process(x)
 	s.beat()
+	s.g.live.observe(x)
 	if s.g.report.Pass(x) {
-		s.g.store.enqueue(buffer.Entry{Lane: buffer.Telemetry, Payload: record.EncodeSample(x)})
+		s.g.store.enqueue(sampleEntry(x))
 	}
 }
 
@@ -286,6 +302,10 @@ func (g *Gateway) event(e record.Event) {
 	}
 	g.log.Info(e.Text, attrs...)
 	g.comm.Observe(e)
+	g.events.add(e.Kind)
+	if srv := g.web.Load(); srv != nil {
+		srv.Publish(e)
+	}
 	g.console.print(e)
-	g.store.enqueue(buffer.Entry{Lane: buffer.Events, Payload: record.EncodeEvent(e)})
+	g.store.enqueue(eventEntry(e))
 }

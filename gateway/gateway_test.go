@@ -67,6 +67,7 @@ points:
 interlocks: [{name: esd, when: {alarm: al2, points: [GT-1.conc]}, do: [{output: esd-1}]}]
 uplink: {mqtt: {url: "tcp://127.0.0.1:%d"}}
 buffer: {path: %q}
+web: {listen: "off"}
 `
 
 func TestRunTripsOnGasAndStopsCleanly(t *testing.T) {

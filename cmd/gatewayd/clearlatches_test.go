@@ -58,6 +58,7 @@ points:
 interlocks: [{name: esd, when: {alarm: al2, points: [GT-1.conc]}, do: [{output: esd-1}, {output: fire-panel}]}]
 uplink: {mqtt: {url: "tcp://127.0.0.1:%d"}}
 buffer: {path: %q}
+web: {listen: "off"}
 `
 
 // startGatewayd starts gatewayd as its own process with config and returns

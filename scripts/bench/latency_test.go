@@ -139,7 +139,7 @@ func runTrial(b *testing.B, root, bins string, mqttPort int, setPoint float64, o
 	if !waitFor(trialLimit, func() bool { _, err := os.Stat(filepath.Join(dir, "ttyRTU")); return err == nil }) {
 		b.Fatalf("plantsim created no pty link within %v; see %s", trialLimit, plant.log)
 	}
-	env := []string{"DEMO_DIR=" + dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", mqttPort),
+	env := []string{"DEMO_DIR=" + dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", mqttPort), fmt.Sprintf("DEMO_WEB_PORT=%d", testenv.FreePort(b)),
 		"PLANTGW_LANG=en"}
 	gateway := start(b, root, dir, "gatewayd", env, filepath.Join(bins, "gatewayd"), "--config", "config/examples/demo.yaml", "--lang", "en")
 	defer gateway.stop()

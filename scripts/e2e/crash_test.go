@@ -91,7 +91,8 @@ func (s *site) startGatewayIn(t *testing.T, run string) *proc {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port), "PLANTGW_LANG=en"}
+	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port),
+		fmt.Sprintf("DEMO_WEB_PORT=%d", testenv.FreePort(t)), "PLANTGW_LANG=en"}
 	return start(t, dir, "gatewayd", env, filepath.Join(s.bins, "gatewayd"), "--config", "config/examples/demo.yaml", "--lang", "en")
 }
 

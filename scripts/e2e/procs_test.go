@@ -113,7 +113,8 @@ func startPlant(t *testing.T, scenario string, extra ...string) *site {
 // site.
 func (s *site) startGateway(t *testing.T) *proc {
 	t.Helper()
-	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port), "PLANTGW_LANG=en"}
+	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port),
+		fmt.Sprintf("DEMO_WEB_PORT=%d", testenv.FreePort(t)), "PLANTGW_LANG=en"}
 	return start(t, s.dir, "gatewayd", env, filepath.Join(s.bins, "gatewayd"), "--config", "config/examples/demo.yaml", "--lang", "en")
 }
 

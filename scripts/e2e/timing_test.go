@@ -81,7 +81,8 @@ func demoConfigWith(t *testing.T, dir, after, extra string) string {
 // startGatewayWith runs gatewayd with the config at path against the site.
 func (s *site) startGatewayWith(t *testing.T, path string) *proc {
 	t.Helper()
-	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port), "PLANTGW_LANG=en"}
+	env := []string{"DEMO_DIR=" + s.dir, fmt.Sprintf("DEMO_MODBUS_PORT=%d", s.modbusPort), fmt.Sprintf("DEMO_MQTT_PORT=%d", s.broker.Port),
+		fmt.Sprintf("DEMO_WEB_PORT=%d", testenv.FreePort(t)), "PLANTGW_LANG=en"}
 	return start(t, s.dir, "gatewayd", env, filepath.Join(s.bins, "gatewayd"), "--config", path, "--lang", "en")
 }
 

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/plantgw/plantgw/alarm"
+	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/record"
+)
+
+// fakePlant records the actions the API passes on.
+type fakePlant struct {
+	mu      sync.Mutex
+	actions []string
+	bypass  []BypassStatus
+}
+
+func (p *fakePlant) did(a string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.actions = append(p.actions, a)
+}
+
+func (p *fakePlant) Status() Status {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Status{Gateway: "gw-test", Bypasses: append([]BypassStatus(nil), p.bypass...)}
+}
+func (p *fakePlant) Acknowledge(u string) error { p.did("ack " + u); return nil }
+func (p *fakePlant) Silence(u string) error     { p.did("silence " + u); return nil }
+func (p *fakePlant) Reset(u string) (int, string, error) {
+	p.did("reset " + u)
+	return 1, "GT-101 al2", nil
+}
+func (p *fakePlant) Bypass(point, u, reason string, d time.Duration) error {
+	if point != "GT-101" {
+		return alarm.ErrUnknownPoint
+	}
+	if reason == "" {
+		return alarm.ErrBypassReason
+	}
+	if d > alarm.MaxBypass {
+		return alarm.ErrBypassDuration
+	}
+	p.did("bypass " + point + " " + u + " " + reason + " " + d.String())
+	p.mu.Lock()
+	p.bypass = append(p.bypass, BypassStatus{Point: point, Operator: u, Reason: reason})
+	p.mu.Unlock()
+	return nil
+}
+func (p *fakePlant) EndBypass(point, u string) error { p.did("end " + point + " " + u); return nil }
+
+func (p *fakePlant) Metrics() Metrics {
+	return Metrics{
+		Lines:   []LineMetrics{{Bus: "rtu-1", Requests: 120, Replies: 110, Timeouts: 10}},
+		Devices: []DeviceMetrics{{Name: "GT-101", Bus: "rtu-1", Unit: 1, Requests: 120, Timeouts: 10, CommLost: true}},
+		Events:  map[string]uint64{"alarm_raised": 3}, StoreDropped: 2,
+	}
+}
+
+func (p *fakePlant) History(point string, from, to time.Time, limit int) ([]Reading, error) {
+	if point != "GT-101" {
+		return nil, alarm.ErrUnknownPoint
+	}
+	var out []Reading
+	for t := from; !t.After(to) && len(out) < limit; t = t.Add(time.Minute) {
+		v := float64(t.Minute())
+		out = append(out, Reading{Time: t, Value: &v, Quality: "good"})
+	}
+	return out, nil
+}
+
+func (p *fakePlant) Events(from, to time.Time, limit int) ([]Event, error) {
+	out := []Event{{Seq: 7, Kind: "alarm_raised", Time: to.Add(-time.Minute), Point: "GT-101", Level: "al2", Text: "GT-101 al2"},
+		{Seq: 5, Kind: "gateway_started", Time: to.Add(-time.Hour), Text: "started"}}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type rig struct {
+	t      testing.TB
+	srv    *Server
+	http   *httptest.Server
+	plant  *fakePlant
+	clock  *clock
+	dir    string
+	mu     sync.Mutex
+	events []record.Event
+}
+
+func newRig(t testing.TB) *rig {
+	t.Helper()
+	rg := &rig{t: t, plant: &fakePlant{}, clock: &clock{t: time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
+	var err error
+	rg.srv, err = New(Options{Web: config.Web{Listen: "127.0.0.1:0", StateDir: rg.dir, SessionIdle: config.Duration(30 * time.Minute),
+		SessionMax: config.Duration(12 * time.Hour)}, Lang: "zh-CN", Plant: rg.plant, Now: rg.clock.now, Logger: slog.New(slog.DiscardHandler),
+		Event: func(e record.Event) { rg.mu.Lock(); rg.events = append(rg.events, e); rg.mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg.http = httptest.NewServer(rg.srv.Handler())
+	t.Cleanup(rg.http.Close)
+	return rg
+}
+
+func (rg *rig) setupToken() string {
+	data, err := os.ReadFile(filepath.Join(rg.dir, setupTokenFile))
+	if err != nil {
+		rg.t.Fatal(err)
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// client is one user's browser or gwctl.
+type client struct {
+	rg    *rig
+	h     *http.Client
+	lang  string
+	token string
+}
+
+func (rg *rig) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{rg: rg, h: &http.Client{Jar: jar}}
+}
+
+type reply struct {
+	status int
+	body   map[string]any
+	raw    string
+	header http.Header
+}
+
+func (c *client) do(method, path string, body any, hdr ...string) reply {
+	c.rg.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.rg.http.URL+path, rd)
+	if err != nil {
+		c.rg.t.Fatal(err)
+	}
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := c.h.Do(req)
+	if err != nil {
+		c.rg.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{status: resp.StatusCode, raw: string(raw), header: resp.Header}
+	json.Unmarshal(raw, &r.body)
+	return r
+}
+
+func (c *client) expect(want int, method, path string, body any, hdr ...string) reply {
+	c.rg.t.Helper()
+	r := c.do(method, path, body, hdr...)
+	if r.status != want {
+		c.rg.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, want, r.raw)
+	}
+	return r
+}
+
+const installerPassword = "Tank-farm-2026"
+
+// installer runs the setup and returns the logged-in installer.
+func (rg *rig) installer() *client {
+	c := rg.client()
+	c.expect(200, "POST", "/api/setup", map[string]any{"token": rg.setupToken(), "user": "zhang", "password": installerPassword})
+	return c
+}
+
+// account creates an account with role and returns it logged in.
+func (rg *rig) account(admin *client, name string, role Role) *client {
+	admin.expect(201, "POST", "/api/accounts", map[string]any{"name": name, "password": name + "-password-1", "role": string(role)})
+	c := rg.client()
+	c.expect(200, "POST", "/api/login", map[string]any{"user": name, "password": name + "-password-1"})
+	return c
+}
