@@ -40,6 +40,8 @@ type Engine struct {
 	commander ValveCommander
 	// latchChanged is called when the state Latches returns changes.
 	latchChanged func()
+	// lightning follows the lightning-warning input; nil without one.
+	lightning *lightning
 }
 
 type interlock struct {
@@ -69,6 +71,7 @@ func New(cfg *config.Config, outputs Outputs, emit EventSink, clock func() (time
 		e.points[p.ID] = newPointState(p)
 	}
 	e.unseen = len(e.points)
+	e.lightning = newLightning(cfg.Lightning)
 	e.valves = map[string]*valveState{}
 	for _, v := range cfg.Valves {
 		e.valves[v.Name] = newValveState(v)
@@ -118,6 +121,7 @@ func (e *Engine) Process(s record.Sample) {
 	// than points.
 	e.valveLimit(s)
 	e.switchReading(s)
+	e.lightningReading(s)
 	if ps, ok := e.points[s.Point]; ok {
 		if !ps.seen {
 			ps.seen = true

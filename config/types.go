@@ -16,6 +16,7 @@ type Config struct {
 	Uplink        Uplink        `yaml:"uplink"`
 	Buffer        Buffer        `yaml:"buffer"`
 	Web           Web           `yaml:"web"`
+	Lightning     Lightning     `yaml:"lightning"`
 
 	// File is the path the configuration was loaded from.
 	File string `yaml:"-"`

@@ -158,6 +158,7 @@ func (v *validator) validate() {
 	v.validateUplink()
 	v.validateBuffer()
 	v.validateWeb()
+	v.validateLightning()
 }
 
 func (v *validator) validateSite() {

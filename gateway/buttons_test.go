@@ -15,6 +15,7 @@ import (
 	"github.com/plantgw/plantgw/board"
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/internal/testenv"
+	"github.com/plantgw/plantgw/record"
 )
 
 // press appends a command line to the simulated board's input file.
@@ -100,5 +101,44 @@ func TestRunFailsOnAWatchdogThatIsNotOne(t *testing.T) {
 		if !active {
 			t.Errorf("%s energised after the failed start", name)
 		}
+	}
+}
+
+// TestLightningContactStored drives the lightning-warning
+// input of the simulated board and finds the level changes in the buffer.
+func TestLightningContactStored(t *testing.T) {
+	_, port := startGasSlave(t)
+	dir := t.TempDir()
+	text := fmt.Sprintf(gatewayYAML, port, testenv.FreePort(t), filepath.Join(dir, "buf")) +
+		"lightning: {contacts: {yellow: \"input:lightning-warning\"}}\n"
+	cfg, err := config.Parse("test.yaml", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	inputFile := filepath.Join(dir, "buttons")
+	b, err := board.Open("sim", "", inputFile, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
+	testenv.WaitFor(t, 5*time.Second, "esd-1 released after the first scan", func() bool { return !b.State()["esd-1"] })
+	press(t, inputFile, "lightning-warning on")
+	time.Sleep(300 * time.Millisecond)
+	press(t, inputFile, "lightning-warning off")
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	wg.Wait()
+
+	var levels []string
+	for _, e := range testenv.StoredEvents(t, filepath.Join(dir, "buf"), 0) {
+		if e.Kind == record.LightningWarning {
+			levels = append(levels, e.State)
+		}
+	}
+	if strings.Join(levels, ",") != "yellow,none" {
+		t.Fatalf("stored lightning levels %q, want yellow then none", levels)
 	}
 }

@@ -148,7 +148,9 @@ func (c *console) describe(e record.Event) string {
 	case record.SwitchAgree:
 		return pr.Sprintf("HH SWITCH agrees with %s again", e.Point)
 	case record.AlarmSilenced:
-		return pr.Sprintf("SILENCED  horn silenced; alarms stay latched")
+		return pr.Sprintf("SILENCED  horn silenced by %s; alarms stay latched", c.operator(e.Operator))
+	case record.LightningWarning:
+		return c.lightning(e)
 	case record.FaultRaised:
 		return pr.Sprintf("FAULT     %s has no valid reading", e.Point)
 	case record.FaultCleared:
@@ -217,6 +219,25 @@ func (c *console) trip(e record.Event) string {
 		line += pr.Sprintf("; closing valves %s", e.Device)
 	}
 	return line
+}
+
+// lightning describes a change of the lightning warning level.
+func (c *console) lightning(e record.Event) string {
+	pr := c.pr
+	var level string
+	switch e.State {
+	case "none":
+		level = pr.Sprintf("no warning")
+	case "yellow":
+		level = pr.Sprintf("yellow")
+	case "orange":
+		level = pr.Sprintf("orange")
+	case "red":
+		level = pr.Sprintf("red")
+	default:
+		level = pr.Sprintf("unknown (no valid reading)")
+	}
+	return pr.Sprintf("LIGHTNING warning level %s (from %s)", level, e.Point)
 }
 
 // operator names who acted; the local button names no one.

@@ -23,6 +23,8 @@ func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
 		{Kind: record.CommLost, Time: at, Device: "GT-201", Cause: record.CauseNoConnection, Text: "open /dev/ttyS9: no such file or directory"},
 		{Kind: record.Trip, Time: at, Interlock: "gas-esd", Output: "esd-1", Level: record.AL2, Cause: record.CauseFaultVote, Device: "XV-101"},
 		{Kind: record.TripReset, Time: at, Interlock: "gas-esd", Output: "esd-1", Device: "XV-101"},
+		{Kind: record.AlarmSilenced, Time: at, Operator: "liu"},
+		{Kind: record.LightningWarning, Time: at, Point: "input:lightning-warning", State: "orange"},
 	}
 	tests := []struct {
 		lang string
@@ -30,9 +32,11 @@ func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
 	}{
 		{"zh-CN", []string{"10:03:04 报警      GT-102.conc 二级报警, 数值 42.5 %LEL", "输出      esd-1 动作 (失电)", "通讯中断  设备 GT-103 在超时时间内无应答",
 			"设备 GT-104 的应答损坏 (CRC 错误)", "设备 LT-301 前面的 TCP 网关回复异常 0A (路径不可用", "设备 GT-201 的串口或连接无法使用 (open /dev/ttyS9",
-			"原因: 二级报警或输入故障; 关闭阀门 XV-101", "阀门 XV-101 保持关闭, 需在现场手动开阀"}},
+			"原因: 二级报警或输入故障; 关闭阀门 XV-101", "阀门 XV-101 保持关闭, 需在现场手动开阀",
+			"liu 已消音", "雷电预警  预警等级: 橙色 (来自 input:lightning-warning)"}},
 		{"en", []string{"10:03:04 ALARM     GT-102.conc level 2 alarm, value 42.5 %LEL", "OUTPUT    esd-1 active (de-energised)", "COMM LOST device GT-103 does not reply within its timeout",
-			"device GT-104: its replies arrive damaged (CRC errors)", "exception 0A (path unavailable", "device GT-201: the port or connection cannot be used"}},
+			"device GT-104: its replies arrive damaged (CRC errors)", "exception 0A (path unavailable", "device GT-201: the port or connection cannot be used",
+			"horn silenced by liu", "LIGHTNING warning level orange (from input:lightning-warning)"}},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -59,7 +63,7 @@ func TestConsoleCoversEveryEventKind(t *testing.T) {
 	kinds := []record.EventKind{record.AlarmRaised, record.AlarmCleared, record.AlarmReset, record.AlarmSilenced,
 		record.FaultRaised, record.FaultCleared, record.CommLost, record.CommRestored, record.Trip, record.TripReset,
 		record.OutputChanged, record.GatewayStopped, record.WriteUnconfirmed, record.AlarmAcknowledged, record.BypassOn, record.BypassOff,
-		record.ValveFailed, record.ValveUncommanded, record.ValveReset, record.SwitchDisagree, record.SwitchAgree}
+		record.ValveFailed, record.ValveUncommanded, record.ValveReset, record.SwitchDisagree, record.SwitchAgree, record.LightningWarning}
 	for _, k := range kinds {
 		if line := c.describe(record.Event{Kind: k, State: "inactive"}); line == "" || strings.Contains(line, "%!") {
 			t.Errorf("%s: console line %q", k, line)

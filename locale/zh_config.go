@@ -26,5 +26,7 @@ var zhCNConfig = map[string]string{
 	"%s: point %q is %s; a valve or switch contact must be bool":                         "%s: 点位 %q 的类型为 %s; 阀门或开关的触点必须是 bool",
 	"%s: point %q is in table %s; a command must be a coil":                              "%s: 点位 %q 在 %s 表中; 指令必须是线圈 (coil)",
 	"%s: give exactly one of output or valve":                                            "%s: output 和 valve 必须且只能填写一个",
-	"%s: no valve named %q": "%s: 没有名为 %q 的阀门",
+	"%s: no valve named %q":                     "%s: 没有名为 %q 的阀门",
+	"%s: give exactly one of point or contacts": "%s: point 和 contacts 必须且只能填写一个",
+	"%s: point %q is %s; the level point must be numeric (0 none, 1 yellow, 2 orange, 3 red)": "%s: 点位 %q 的类型为 %s; 雷电预警等级点位必须是数值 (0 无, 1 黄色, 2 橙色, 3 红色)",
 }

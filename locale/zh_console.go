@@ -47,4 +47,10 @@ var zhCNConsole = map[string]string{
 	"the local button":                                                                                                                      "现场按钮",
 	"gatewayd stopped with an error: %v":                                                                                                    "gatewayd 因错误停止: %v",
 	"VALVE RST %s alarm reset":                                                                                                              "切断阀复位 %s 的报警已复位",
+	"LIGHTNING warning level %s (from %s)":                                                                                                  "雷电预警  预警等级: %s (来自 %s)",
+	"no warning":                                                                                                                            "无预警",
+	"yellow":                                                                                                                                "黄色",
+	"orange":                                                                                                                                "橙色",
+	"red":                                                                                                                                   "红色",
+	"unknown (no valid reading)":                                                                                                            "未知 (没有有效读数)",
 }
