@@ -27,4 +27,5 @@ var zhCNWeb = map[string]string{
 	"no point %q in the configuration":                                           "配置中没有点位 %q",
 	"%d pages already follow the live values; close one and reload this page":    "已有 %d 个页面在接收实时数据; 请关闭其中一个后刷新本页",
 	"%s: use at least %d characters and no spaces, such as 32 random hex digits": "%s: 至少 %d 个字符且不含空格, 例如 32 位随机十六进制数",
+	"web.listen: %q serves the local page on every interface, the plant network included; write the address of the maintenance interface, such as 192.168.100.1:8080": "web.listen: %q 会在所有网口上提供本地页面, 包括工厂网络; 请填写维护网口的地址, 例如 192.168.100.1:8080",
 }

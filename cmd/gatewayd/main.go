@@ -108,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
-		for _, w := range warnings {
+		for _, w := range append(warnings, cfgcheck.Web(cfg, pr)...) {
 			fmt.Fprintln(stdout, w)
 		}
 		return exitOK

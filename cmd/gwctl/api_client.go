@@ -142,8 +142,8 @@ func loadSessions() (map[string]string, error) {
 	return m, nil
 }
 
-// saveSession stores token for the client's gateway; an empty token
-// forgets it.
+// saveSession stores token for the client's gateway. An empty token
+// deletes the stored one.
 func (c *apiClient) saveSession(token string) error {
 	path, err := sessionFile()
 	if err != nil {

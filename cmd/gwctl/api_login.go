@@ -13,7 +13,7 @@ import (
 	"github.com/plantgw/plantgw/config"
 )
 
-// stdin is where --password-stdin reads; tests replace it.
+// stdin is the reader of --password-stdin; tests replace it.
 var stdin io.Reader = os.Stdin
 
 var loginUsage = []string{
@@ -63,6 +63,7 @@ func login(ctx context.Context, e *env, args []string, setup bool) int {
 	if setup && *tok == "" {
 		return e.fail(usageError("give the setup token with --token TOKEN; gwctl setup-token shows it on the gateway"))
 	}
+
 	c, err := newAPIClient(e, *gateway)
 	if err != nil {
 		return e.fail(err)
@@ -76,6 +77,7 @@ func login(ctx context.Context, e *env, args []string, setup bool) int {
 	if setup {
 		body["token"], path = *tok, "/api/setup"
 	}
+
 	var reply loginReply
 	if err := c.call(ctx, "POST", path, body, &reply); err != nil {
 		return e.fail(err)
@@ -88,7 +90,7 @@ func login(ctx context.Context, e *env, args []string, setup bool) int {
 }
 
 // readPassword reads the password from standard input or, on a terminal,
-// asks for it without echo; a new password is asked twice.
+// prompts for it without echo. A new password is read twice.
 func readPassword(e *env, fromStdin, twice bool) (string, error) {
 	if fromStdin || !isTerminalReader(stdin) {
 		line, err := bufio.NewReader(stdin).ReadString('\n')

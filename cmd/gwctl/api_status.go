@@ -51,6 +51,7 @@ func printStatus(e *env, st web.Status) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, pointValue(e, p), p.Unit, quality, at)
 	}
 	tw.Flush()
+
 	if len(st.Alarms) == 0 {
 		e.printf("alarms: none latched")
 	}
@@ -77,6 +78,7 @@ func printStatus(e *env, st web.Status) {
 			e.printf("interlock %s TRIPPED", il.Name)
 		}
 	}
+
 	e.printf("devices: %d, in comm loss: %d", st.Devices.Total, st.Devices.Lost)
 	e.printf("buffer: last seq %d, waiting for upload: %d events, %d telemetry", st.Buffer.LastSeq,
 		st.Buffer.Pending["events"], st.Buffer.Pending["telemetry"])

@@ -36,7 +36,7 @@ func runConfigCheck(_ context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(failure(err, "checking the bus load of config %s failed: %v", cfg.File, err))
 	}
-	for _, w := range warnings {
+	for _, w := range append(warnings, cfgcheck.Web(cfg, e.pr)...) {
 		fmt.Fprintln(e.stdout, w)
 	}
 	e.printf("config %s is valid: %d buses, %d devices, %d points, %d interlocks",

@@ -122,3 +122,30 @@ func TestBusLoadWarnsAtTheBusLine(t *testing.T) {
 		t.Errorf("demo at 9600 baud: warnings %q, err %v; want none", warnings, err)
 	}
 }
+
+func TestWebWildcardWarning(t *testing.T) {
+	cfg, err := config.Parse("gw.yaml", []byte(strings.Replace(webMinimal, "LISTEN", "0.0.0.0:8080", 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Web(cfg, locale.Printer("en"))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "gw.yaml:7: web.listen: \"0.0.0.0:8080\" serves the local page on every interface") {
+		t.Fatalf("warnings %q", got)
+	}
+	cfg, err = config.Parse("gw.yaml", []byte(strings.Replace(webMinimal, "LISTEN", "192.168.100.1:8080", 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Web(cfg, locale.Printer("zh-CN")); len(got) != 0 {
+		t.Fatalf("warnings for the maintenance address: %q", got)
+	}
+}
+
+const webMinimal = `site: {enterprise_code: E1, gateway_id: gw-1}
+buses: [{name: tcp-1, tcp: {address: "127.0.0.1:502"}}]
+devices: [{name: D1, bus: tcp-1, unit: 1}]
+points: [{id: P1, device: D1, register: {table: input, address: "30001"}, type: int16, platform: {hazard_code: H1, point_code: C1}}]
+uplink: {mqtt: {url: "tcp://127.0.0.1:1883"}}
+buffer: {path: /tmp/x}
+web: {listen: "LISTEN"}
+`
