@@ -13,9 +13,9 @@ const (
 	subscriberQueue = 64
 )
 
-// hub fans live events out to the page's event streams. Publish never
-// blocks: a subscriber whose queue is full misses the event, and its
-// dropped count tells it to reload.
+// hub fans live events out to the page's event streams. Publish does not
+// wait for a subscriber: one whose queue is full misses the event, and its
+// dropped count makes the stream send a reload.
 type hub struct {
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
@@ -60,7 +60,8 @@ func (h *hub) publish(e Event) {
 }
 
 // Publish passes a recorded event to the page clients that follow live
-// events. The gateway calls it for every event; it never blocks.
+// events. The gateway calls it for every event. It takes the hub's lock
+// only for a non-blocking send to each subscriber.
 func (s *Server) Publish(e record.Event) {
 	s.hub.publish(EventOf(e, 0))
 }

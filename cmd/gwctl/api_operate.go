@@ -43,7 +43,7 @@ func runAlarmAction(action string) func(ctx context.Context, e *env, args []stri
 		}
 		var reply struct {
 			NotReset int    `json:"not_reset"`
-			Latched string `json:"latched"`
+			Latched  string `json:"latched"`
 		}
 		if err := c.call(ctx, "POST", "/api/alarms/"+action, nil, &reply); err != nil {
 			return e.fail(err)
