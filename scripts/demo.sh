@@ -4,6 +4,7 @@
 # this machine. Ctrl-C stops everything; DEMO_SECONDS=N stops after N seconds.
 #
 # Environment: DEMO_MQTT_PORT (default 1883), DEMO_MODBUS_PORT (15020),
+# DEMO_WEB_PORT (8080, the gateway's local page and API),
 # DEMO_DIR (.demo), DEMO_SCENARIO (normal,leak,overfill), DEMO_SPEED (1),
 # PLANTGW_LANG (zh-CN or en).
 set -uo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 export DEMO_DIR="${DEMO_DIR:-.demo}"
 export DEMO_MQTT_PORT="${DEMO_MQTT_PORT:-1883}"
 export DEMO_MODBUS_PORT="${DEMO_MODBUS_PORT:-15020}"
+export DEMO_WEB_PORT="${DEMO_WEB_PORT:-8080}"
 export PLANTGW_LANG="${PLANTGW_LANG:-zh-CN}"
 scenario="${DEMO_SCENARIO:-normal,leak,overfill}"
 speed="${DEMO_SPEED:-1}"
@@ -38,6 +40,12 @@ fi
 if port_in_use "$DEMO_MODBUS_PORT"; then
 	echo "$(zh "Modbus TCP 端口 $DEMO_MODBUS_PORT 已被占用。请换一个端口, 例如: DEMO_MODBUS_PORT=15030 make demo" \
 		"Modbus TCP port $DEMO_MODBUS_PORT is already in use. Pick another port, for example: DEMO_MODBUS_PORT=15030 make demo")" >&2
+	exit 1
+fi
+
+if port_in_use "$DEMO_WEB_PORT"; then
+	echo "$(zh "本地页面端口 $DEMO_WEB_PORT 已被占用。请换一个端口, 例如: DEMO_WEB_PORT=18080 make demo" \
+		"Local page port $DEMO_WEB_PORT is already in use. Pick another port, for example: DEMO_WEB_PORT=18080 make demo")" >&2
 	exit 1
 fi
 
@@ -87,6 +95,16 @@ for _ in $(seq 50); do [ -e "$DEMO_DIR/ttyRTU" ] && break; sleep 0.1; done
 setsid "$bin/gatewayd" --config config/examples/demo.yaml --lang "$PLANTGW_LANG" --console \
 	2>"$DEMO_DIR/gatewayd.log" > >(trap '' INT; sed -u 's/^/[gatewayd] /') &
 gw_pid=$!
+
+# The first start writes the one-time setup token of the local page.
+for _ in $(seq 50); do [ -s "$DEMO_DIR/web/setup-token" ] && break; sleep 0.1; done
+if [ -s "$DEMO_DIR/web/setup-token" ]; then
+	token=$(cat "$DEMO_DIR/web/setup-token")
+	echo "$(zh "[demo] 本地页面: http://127.0.0.1:$DEMO_WEB_PORT/  安装令牌: $token" \
+		"[demo] local page: http://127.0.0.1:$DEMO_WEB_PORT/  setup token: $token")"
+	echo "$(zh "[demo] 或者: bin/gwctl setup --gateway 127.0.0.1:$DEMO_WEB_PORT --token $token --user 用户名" \
+		"[demo] or: bin/gwctl setup --gateway 127.0.0.1:$DEMO_WEB_PORT --token $token --user NAME")"
+fi
 
 if [ -n "${DEMO_SECONDS:-}" ]; then
 	sleep "$DEMO_SECONDS" &

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/plantgw/plantgw/web"
@@ -37,8 +35,8 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 
 func printStatus(e *env, st web.Status) {
 	e.printf("gateway %s at %s", st.Gateway, st.Time.Local().Format("2006-01-02 15:04:05"))
-	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, e.pr.Sprintf("POINT\tVALUE\tUNIT\tQUALITY\tREAD AT"))
+	var table textTable
+	table.add(e.pr.Sprintf("POINT"), e.pr.Sprintf("VALUE"), e.pr.Sprintf("UNIT"), e.pr.Sprintf("QUALITY"), e.pr.Sprintf("READ AT"))
 	for _, p := range st.Points {
 		at := "-"
 		if !p.Time.IsZero() {
@@ -48,9 +46,9 @@ func printStatus(e *env, st web.Status) {
 		if p.Fault {
 			quality += " " + e.pr.Sprintf("(fault)")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, pointValue(e, p), p.Unit, quality, at)
+		table.add(p.ID, pointValue(e, p), p.Unit, quality, at)
 	}
-	tw.Flush()
+	table.write(e.stdout)
 
 	if len(st.Alarms) == 0 {
 		e.printf("alarms: none latched")
