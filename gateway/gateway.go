@@ -34,6 +34,9 @@ type Options struct {
 	// language, for an operator watching the gateway.
 	Console io.Writer
 	Printer *message.Printer
+	// RetentionInterval is the period of the buffer's eviction passes;
+	// zero takes the buffer's default of a minute.
+	RetentionInterval time.Duration
 }
 
 // Gateway is a running gateway.
@@ -89,7 +92,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	defer func() { stopBoard(); boardDone.Wait() }()
 
 	g.buf, err = buffer.Open(buffer.Options{Path: cfg.Buffer.Path, SyncInterval: cfg.Buffer.SyncInterval.D(), Logger: log.With("component", "buffer"),
-		Retention: bufferRetention(cfg, g.evicted), ReplaceBroken: g.storeReplaced})
+		Retention: bufferRetention(cfg, opts.RetentionInterval, g.evicted), ReplaceBroken: g.storeReplaced})
 	if err != nil {
 		return err
 	}

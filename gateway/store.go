@@ -107,11 +107,12 @@ func (s *storer) flush(limit time.Duration) bool {
 
 // bufferRetention returns the buffer's retention limits from cfg, with
 // onEvict called after every pass that removed records.
-func bufferRetention(cfg *config.Config, onEvict func(buffer.Eviction)) buffer.Retention {
+func bufferRetention(cfg *config.Config, interval time.Duration, onEvict func(buffer.Eviction)) buffer.Retention {
 	return buffer.Retention{
 		MaxBytes: int64(cfg.Buffer.MaxBytes),
 		MaxAge:   cfg.Buffer.MaxAge.D(),
 		MinFree:  int64(cfg.Buffer.MinFree),
+		Interval: interval,
 		OnEvict:  onEvict,
 	}
 }
