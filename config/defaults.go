@@ -117,6 +117,7 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 	setInt(&m.MaxRecords, DefaultMaxRecords)
 	setDuration(&m.Heartbeat, DefaultHeartbeat)
 	setString(&c.Uplink.Format, DefaultFormat)
+	applyUplinkDefaults(&c.Uplink)
 	setString(&c.Buffer.Path, DefaultBufferPath)
 	setDuration(&c.Buffer.SyncInterval, DefaultSyncInterval)
 	setDuration(&c.Buffer.MaxAge, DefaultBufferMaxAge)

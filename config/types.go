@@ -329,6 +329,25 @@ type LevelSwitch struct {
 type Uplink struct {
 	MQTT   MQTT   `yaml:"mqtt"`
 	Format string `yaml:"format"`
+	// Ack is the acknowledgement that removes a record from its upload
+	// queue: AckPUBACK, the broker's PUBACK, or AckPlatform, the
+	// platform's acknowledgement on the ack topic.
+	Ack string `yaml:"ack"`
+	// AckTimeout is how long a record that the broker has acknowledged
+	// waits for the platform's acknowledgement before it is sent again.
+	// Only AckPlatform uses it.
+	AckTimeout Duration `yaml:"ack_timeout"`
+	// AckWindow caps the records sent and not yet acknowledged by the
+	// platform. Only AckPlatform uses it.
+	AckWindow int `yaml:"ack_window"`
+	// BacklogRate caps the records per second sent from the backlog; 0
+	// sends the backlog as fast as the broker takes it. Defaults fill it
+	// in, so it is nil only before defaults.
+	BacklogRate *int `yaml:"backlog_rate"`
+	// MaxMessageBytes caps the payload of one MQTT message.
+	MaxMessageBytes ByteSize `yaml:"max_message_bytes"`
+	// Compress is CompressNone or CompressGzip.
+	Compress string `yaml:"compress"`
 }
 
 // MQTT is the broker connection.

@@ -40,6 +40,7 @@ func (v *validator) validateUplink() {
 	if urlValid {
 		v.validateTLS(m.TLS, secure, m.URL)
 	}
+	v.validateDelivery()
 }
 
 // validateTLS checks the TLS keys against the URL's scheme and loads the

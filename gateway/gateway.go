@@ -171,7 +171,7 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 	}
 	g.up = uplink.New(uplink.Options{MQTT: g.cfg.Uplink.MQTT, Encoder: enc, Store: g.buf, Logger: g.log.With("component", "uplink"),
 		DrainTimeout: opts.DrainTimeout, BacklogUpTo: backlogUpTo, OnConnection: g.uplinkChanged,
-		Clock: wallClock, Devices: g.comm.Summary}, g.cfg.Site)
+		Clock: wallClock, Devices: g.comm.Summary, Delivery: uplink.DeliveryFromConfig(g.cfg.Uplink)}, g.cfg.Site)
 
 	now, synced := wallClock()
 	alarms, trips := restored.Count()

@@ -1,7 +1,7 @@
 package locale
 
 // zhCNUplink translates the config messages about the platform connection:
-// its URL, login and TLS files.
+// its URL, login, TLS files and delivery settings.
 var zhCNUplink = map[string]string{
 	"%s: the URL contains a user name or password; remove it and set uplink.mqtt.username and uplink.mqtt.password": "%s: URL 中含有用户名或密码; 请从 URL 中删除, 改为设置 uplink.mqtt.username 和 uplink.mqtt.password",
 	"%s: a password needs a username; set uplink.mqtt.username":                                                     "%s: 设置了密码就必须设置用户名; 请设置 uplink.mqtt.username",
@@ -10,4 +10,5 @@ var zhCNUplink = map[string]string{
 	"%s: cannot load the client certificate and key: %v":                                                            "%s: 无法加载客户端证书和私钥: %v",
 	"%s: cannot read the file: %v":                                                                                  "%s: 无法读取文件: %v",
 	"%s: %s contains no PEM certificate":                                                                            "%s: %s 中没有 PEM 格式的证书",
+	"%s: %d is less than uplink.mqtt.max_records (%d); raise ack_window or lower max_records":                       "%s: %d 小于 uplink.mqtt.max_records (%d); 请调大 ack_window 或调小 max_records",
 }

@@ -3,6 +3,7 @@ package uplink
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/plantgw/plantgw/buffer"
@@ -88,28 +89,15 @@ func (e *Encoder) timestamp(t time.Time) string {
 	return t.In(e.loc).Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-// Encode builds one message from records of one lane. A record whose
-// seq is at most historicalUpTo is marked historical. Records that cannot
-// be decoded are returned as skipped so the caller can report them; they
-// stay out of the message.
+// Encode builds one plain JSON message, of any size, from records of one
+// lane, as EncodeCapped does without a cap. It returns a nil payload when
+// no record could be decoded.
 func (e *Encoder) Encode(recs []buffer.Record, historicalUpTo uint64, now time.Time) (payload []byte, skipped []uint64, err error) {
-	msg := message{V: 1, Format: Format, GatewayID: e.site.GatewayID, EnterpriseCode: e.site.EnterpriseCode, SentAt: e.timestamp(now)}
-	for _, r := range recs {
-		raw, err := e.encodeRecord(r, r.Seq <= historicalUpTo)
-		if err != nil {
-			skipped = append(skipped, r.Seq)
-			continue
-		}
-		msg.Records = append(msg.Records, raw)
+	batches, skipped, err := e.EncodeCapped(recs, historicalUpTo, now, math.MaxInt, nil)
+	if err != nil || len(batches) == 0 {
+		return nil, skipped, err
 	}
-	if len(msg.Records) == 0 {
-		return nil, skipped, nil
-	}
-	payload, err = json.Marshal(msg)
-	if err != nil {
-		return nil, skipped, fmt.Errorf("encode message: %w", err)
-	}
-	return payload, skipped, nil
+	return batches[0].Payload, skipped, nil
 }
 
 func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessage, error) {

@@ -9,15 +9,16 @@ import (
 	"sync"
 	"time"
 
-	mqtt "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/plantgw/plantgw/buffer"
 	"github.com/plantgw/plantgw/config"
 )
 
 // Store is the part of the buffer that the uplink uses.
 type Store interface {
-	Pending(lane buffer.Lane, limit int, skip func(seq uint64) bool) ([]buffer.Record, error)
+	// PendingFrom returns up to limit queued records of lane with a seq
+	// of at least from, in seq order, leaving out those for which skip
+	// returns true.
+	PendingFrom(lane buffer.Lane, from uint64, limit int, skip func(seq uint64) bool) ([]buffer.Record, error)
 	Ack(lane buffer.Lane, seqs []uint64) error
 	Notify() <-chan struct{}
 	Stats() buffer.Stats
@@ -58,15 +59,40 @@ type Options struct {
 	// validity cannot be checked against a wrong clock. Zero takes
 	// BuildReference.
 	NotBefore time.Time
+	// Delivery sets acknowledgement, backlog pacing, the byte cap per
+	// message and compression.
+	Delivery Delivery
 }
 
-// State is the uplink's connection state, for status displays.
+// State is the uplink's connection state and counters, for status
+// displays.
 type State struct {
-	Connected   bool
-	Since       time.Time
-	LastError   string
-	Connects    int
+	Connected bool
+	Since     time.Time
+	LastError string
+	Connects  int
+	// SentRecords counts records that the broker acknowledged with a
+	// PUBACK, a record sent twice counting twice.
 	SentRecords uint64
+	// Unacked is the number of records sent on the current connection
+	// that are still in their upload queue.
+	Unacked int
+	// PlatformAcked counts records that a platform ack removed from the
+	// upload queue.
+	PlatformAcked uint64
+	// Resent counts records sent again because no platform ack came
+	// within the ack timeout.
+	Resent uint64
+	// UnknownAcked counts seqs in platform acks that no sent record was
+	// waiting for; they are ignored.
+	UnknownAcked uint64
+	// InvalidAcks counts ack messages that were not valid, and
+	// DroppedAcks valid ones dropped because the pump was behind. Their
+	// records are sent again after the ack timeout.
+	InvalidAcks, DroppedAcks uint64
+	// Oversize counts records that alone exceeded the byte cap per
+	// message and were sent in a message of their own.
+	Oversize uint64
 }
 
 // Uplink owns the MQTT connection: Run connects, pumps and reconnects.
@@ -83,9 +109,14 @@ type Uplink struct {
 	// records whether there was one.
 	notified, notifiedOnce bool
 	site                   config.Site
+	// gzip compresses message bodies; only the goroutine of Run uses it.
+	gzip *gzipper
+	// ackLog, resendLog and oversizeLog limit the log lines about invalid
+	// platform acks, resends after the ack timeout and oversize records.
+	ackLog, resendLog, oversizeLog rateLimiter
 }
 
-type topics struct{ events, telemetry, status, heartbeat string }
+type topics struct{ events, telemetry, status, heartbeat, ack string }
 
 // New returns an uplink; Run starts it.
 func New(opts Options, site config.Site) *Uplink {
@@ -104,10 +135,16 @@ func New(opts Options, site config.Site) *Uplink {
 	if opts.Version == "" {
 		opts.Version = BuildVersion()
 	}
+	opts.Delivery = opts.Delivery.withDefaults()
 	base := fmt.Sprintf("%s/%s/%s/", opts.MQTT.TopicPrefix, site.EnterpriseCode, site.GatewayID)
-	return &Uplink{opts: opts, site: site,
-		topics:   topics{events: base + "events", telemetry: base + "telemetry", status: base + "status", heartbeat: base + "heartbeat"},
+	u := &Uplink{opts: opts, site: site,
+		topics: topics{events: base + "events", telemetry: base + "telemetry", status: base + "status", heartbeat: base + "heartbeat",
+			ack: base + "ack"},
 		startSeq: opts.BacklogUpTo}
+	if opts.Delivery.Compression == CompressGzip {
+		u.gzip = newGzipper()
+	}
+	return u
 }
 
 // State returns a snapshot of the connection state.
@@ -167,8 +204,8 @@ func (u *Uplink) Run(ctx context.Context) error {
 		}
 		s.close("", nil)
 		u.hadOutage = true
-		u.setState(func(st *State) { st.Connected, st.LastError = false, errString(err) })
-		u.opts.Logger.Warn("mqtt connection lost; in-flight records will be sent again", "err", err)
+		u.setState(func(st *State) { st.Connected, st.LastError, st.Unacked = false, errString(err), 0 })
+		u.opts.Logger.Warn("mqtt connection lost; unacknowledged records will be sent again", "err", err)
 		u.notify(false)
 		if !sleepJitter(ctx, backoff) {
 			return nil
@@ -255,99 +292,5 @@ func sleepJitter(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
-	}
-}
-
-// session is one MQTT connection: a paho client that is never reused. With
-// a clean session and auto-reconnect off, paho v1.5.1 completes every
-// in-flight publish token with an error when the connection drops, so a
-// token that completes without error proves a PUBACK on this connection.
-type session struct {
-	client mqtt.Client
-	lost   chan error
-	pump   *pumpState
-	// historicalUpTo is the last seq stored while there was no
-	// connection; records up to it are marked historical.
-	historicalUpTo uint64
-	// heartbeat ticks the session's heartbeats; lastHeartbeat is the
-	// token of the last one published.
-	heartbeat     *time.Ticker
-	lastHeartbeat mqtt.Token
-}
-
-func (u *Uplink) connect(ctx context.Context) (*session, error) {
-	s := &session{lost: make(chan error, 1)}
-	m := u.opts.MQTT
-	o := mqtt.NewClientOptions().
-		AddBroker(m.URL).
-		SetClientID(m.ClientID).
-		SetUsername(m.Username).
-		SetPassword(m.Password).
-		SetCleanSession(true).
-		SetAutoReconnect(false).
-		SetConnectRetry(false).
-		SetKeepAlive(m.KeepAlive.D()).
-		SetConnectTimeout(10*time.Second).
-		SetWriteTimeout(10*time.Second).
-		SetOrderMatters(false).
-		SetBinaryWill(u.topics.status, u.opts.Encoder.Status("offline", time.Now()), 1, true).
-		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
-			select {
-			case s.lost <- err:
-			default:
-			}
-		})
-	secure := usesTLS(m.URL)
-	if secure {
-		tc, err := tlsConfig(m.TLS)
-		if err != nil {
-			return nil, err
-		}
-		if m.TLS.InsecureSkipVerify {
-			u.opts.Logger.Warn("TLS server verification is off (uplink.mqtt.tls.insecure_skip_verify): any server can pose as the broker; use it for commissioning only",
-				"url", m.URL)
-		}
-		o.SetTLSConfig(tc)
-	}
-	s.client = mqtt.NewClient(o)
-	tok := s.client.Connect()
-	if err := waitToken(ctx, tok, 15*time.Second); err != nil {
-		s.client.Disconnect(0)
-		if hint := connectHint(err, m.TLS, secure); hint != "" {
-			return nil, fmt.Errorf("connect %s: %w; %s", m.URL, err, hint)
-		}
-		return nil, fmt.Errorf("connect %s: %w", m.URL, err)
-	}
-	birth := s.client.Publish(u.topics.status, 1, true, u.opts.Encoder.Status("online", time.Now()))
-	if err := waitToken(ctx, birth, u.opts.AckTimeout); err != nil {
-		s.client.Disconnect(0)
-		return nil, fmt.Errorf("publish birth message: %w", err)
-	}
-	return s, nil
-}
-
-// close publishes a last status message when given one, then disconnects.
-func (s *session) close(topic string, status []byte) {
-	if s.heartbeat != nil {
-		s.heartbeat.Stop()
-	}
-	if topic != "" && s.client.IsConnectionOpen() {
-		tok := s.client.Publish(topic, 1, true, status)
-		tok.WaitTimeout(2 * time.Second)
-	}
-	s.client.Disconnect(250)
-}
-
-// waitToken waits for a paho token without trusting Wait, which can hang.
-func waitToken(ctx context.Context, tok mqtt.Token, limit time.Duration) error {
-	t := time.NewTimer(limit)
-	defer t.Stop()
-	select {
-	case <-tok.Done():
-		return tok.Error()
-	case <-t.C:
-		return fmt.Errorf("no reply within %v", limit)
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

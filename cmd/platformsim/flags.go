@@ -20,6 +20,9 @@ type config struct {
 	duration     time.Duration // 0 runs until a signal
 	reportPath   string
 	lang         string
+	// ack makes platformsim acknowledge the records it receives on each
+	// gateway's ack topic.
+	ack bool
 }
 
 // errHelp means --help was given and the usage has been printed.
@@ -49,6 +52,7 @@ var flagSpecs = []flagSpec{
 	{"summary-every", "D", "interval of the live summary lines, for example 2s or 1m (default 2s). 0 turns them off."},
 	{"duration", "D", "stop after this time, for example 30s (default 0: run until Ctrl+C or SIGTERM)"},
 	{"report", "FILE", "on exit, write the final counts per gateway as JSON to FILE"},
+	{"ack", "", "acknowledge the records of every valid message on the gateway's ack topic, for gateways with uplink.ack: platform"},
 	{"lang", "LANG", "language of terminal output: zh-CN (default) or en"},
 }
 
@@ -102,6 +106,7 @@ func parseFlags(args []string, l *localizer, stdout io.Writer) (config, error) {
 	summaryEvery := fs.String("summary-every", "2s", "")
 	duration := fs.String("duration", "0", "")
 	reportPath := fs.String("report", "", "")
+	ack := fs.Bool("ack", false, "")
 	lang := fs.String("lang", langChinese, "")
 
 	if err := fs.Parse(args); err != nil {
@@ -115,7 +120,7 @@ func parseFlags(args []string, l *localizer, stdout io.Writer) (config, error) {
 		return config{}, &flagError{l.text("unexpected argument %s: platformsim takes only flags", fs.Arg(0))}
 	}
 
-	cfg := config{allowRemote: *allowRemote, topicPrefix: *prefix, reportPath: *reportPath}
+	cfg := config{allowRemote: *allowRemote, topicPrefix: *prefix, reportPath: *reportPath, ack: *ack}
 	var ok bool
 	if cfg.lang, ok = normalizeLang(*lang); !ok {
 		return config{}, &flagError{l.text("invalid --lang %s: use zh-CN or en", strconv.Quote(*lang))}

@@ -19,6 +19,8 @@ func FuzzValidateMessage(f *testing.F) {
 	f.Add(uint8(0), withSample(both(set("quality", "bad"), set("value", nil), set("cause", "timeout"))))
 	f.Add(uint8(1), withEvent(both(set("event", "comm_lost"), set("device", "rtu-1"), set("point_id", ""),
 		remove("hazard_code"), remove("point_code"), remove("level"))))
+	f.Add(uint8(0), gzipped(f, mustJSON(exampleBody(exampleSample()))))
+	f.Add(uint8(1), gzipped(f, mustJSON(exampleBody(exampleEvent()))))
 
 	// The examples exactly as the document prints them, on every topic.
 	doc, err := os.ReadFile("../../docs/uplink-protocol.md")

@@ -123,6 +123,9 @@ var chineseText = map[string]string{
 	"must be at most total (%s), got %s":                                "不能大于 total (%s), 实际是 %s",
 	"must be 0 or more, got %s":                                         "必须 ≥ 0, 实际是 %s",
 	"empty payload":                                                     "消息体为空",
+	"not a valid gzip body: %s":                                         "不是有效的 gzip 消息体: %s",
+	"gzip body decompresses to more than %s bytes":                      "gzip 消息体解压后超过 %s 字节",
+	"a gzip body is allowed on events and telemetry only":               "只有 events 和 telemetry 消息可以用 gzip 压缩",
 	"must contain at least 1 record":                                    "至少要有 1 条记录",
 	"seq %s already appears in records[%s]":                             "seq %s 已经在 records[%s] 中出现过",
 	"must be 1 or more, got %s":                                         "必须 ≥ 1, 实际是 %s",
@@ -185,5 +188,7 @@ var chineseText = map[string]string{
 	"interval of the live summary lines, for example 2s or 1m (default 2s). 0 turns them off.":                                                                              "实时汇总的打印间隔, 例如 2s 或 1m (默认 2s)。0 表示不打印。",
 	"stop after this time, for example 30s (default 0: run until Ctrl+C or SIGTERM)":                                                                                        "运行这么久后停止, 例如 30s (默认 0: 一直运行到 Ctrl+C 或 SIGTERM)",
 	"on exit, write the final counts per gateway as JSON to FILE":                                                                                                           "退出时把每个网关的最终统计以 JSON 写入 FILE",
+	"acknowledge the records of every valid message on the gateway's ack topic, for gateways with uplink.ack: platform":                                                     "在网关的 ack 主题上确认每条合格消息中的记录, 用于配置了 uplink.ack: platform 的网关",
+	"[platform] acknowledging received records on each gateway's %s topic":                                                                                                  "[平台] 将在各网关的 %s 主题上确认收到的记录",
 	"language of terminal output: zh-CN (default) or en":                                                                                                                    "终端输出的语言: zh-CN (默认) 或 en",
 }

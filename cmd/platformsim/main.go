@@ -52,9 +52,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	startedAt := time.Now()
 	printer := newLinePrinter(stdout)
 	recv := newReceiver(cfg.topicPrefix, text, printer.print)
+	var acks *acker
+	if cfg.ack {
+		acks = newAcker()
+		recv.ack = acks.enqueue
+	}
 
 	mqttBroker, err := startBroker(cfg.listen, cfg.topicPrefix, recv, text, printer.print, stderr)
 	if err != nil {
+		if acks != nil {
+			acks.close()
+		}
 		printer.close()
 		fmt.Fprintln(stderr, text.text("platformsim: the MQTT broker cannot listen on %s: %s", cfg.listen, errorCause(err)))
 		fmt.Fprintln(stderr, listenHint(text, err))
@@ -64,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	printer.print(text.text("[platform] MQTT broker listening on %s, topic prefix %s. Any client can connect and publish without authentication.",
 		mqttBroker.addr, cfg.topicPrefix))
 	printer.print(text.text("[platform] press Ctrl+C to stop and print the summary"))
+	if acks != nil {
+		acks.start(func(topic string, payload []byte) error { return mqttBroker.server.Publish(topic, payload, false, 1) })
+		printer.print(text.text("[platform] acknowledging received records on each gateway's %s topic", topicAck))
+	}
 
 	var summary *summaryLoop
 	if cfg.summaryEvery > 0 {
@@ -72,9 +84,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	waitForStop(ctx, cfg.duration)
 
-	// Stop the broker first, so that no message is handled after the final
-	// snapshot. Then stop the goroutines that print, so that the final lines
-	// come last.
+	// Stop publishing acks while the broker still runs. Then stop the
+	// broker, so that no message is handled after the final snapshot.
+	// Then stop the goroutines that print, so that the final lines come
+	// last.
+	if acks != nil {
+		acks.close()
+	}
 	mqttBroker.close()
 	suppressed := recv.stop()
 	if summary != nil {

@@ -28,6 +28,9 @@ type receiver struct {
 	text   *localizer
 	print  func(string)
 	now    func() time.Time
+	// ack, when set, is given the ack topic and the seqs of every valid
+	// events or telemetry message. It must not block.
+	ack func(topic string, seqs []int64)
 
 	mu sync.Mutex
 	// NOTE: gateways has no size limit. Each gateway id in a topic adds an
@@ -90,6 +93,16 @@ func (r *receiver) handle(topicName string, meta mqttMeta, payload []byte) {
 		return
 	}
 
+	if message.compressed {
+		gateway.compressed++
+	}
+	if r.ack != nil {
+		seqs := make([]int64, len(message.records))
+		for i, rec := range message.records {
+			seqs[i] = rec.seq
+		}
+		r.ack(ackTopic(r.prefix, t), seqs)
+	}
 	for _, rec := range message.records {
 		if !gateway.addRecord(rec) {
 			continue

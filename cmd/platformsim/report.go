@@ -27,6 +27,7 @@ type gatewayReport struct {
 	Faults           int64      `json:"faults"`
 	Historical       int64      `json:"historical"`
 	Duplicates       int64      `json:"duplicates"`
+	Compressed       int64      `json:"compressed"` // valid messages with a gzip body
 	Gaps             int64      `json:"gaps"`
 	Invalid          int64      `json:"invalid"`
 	MaxSeq           int64      `json:"max_seq"`
@@ -70,6 +71,7 @@ func newGatewayReport(g *gatewayStats) gatewayReport {
 		Faults:           g.faults,
 		Historical:       g.historical,
 		Duplicates:       g.duplicates,
+		Compressed:       g.compressed,
 		Gaps:             g.seqs.missingCount(),
 		Invalid:          g.invalid,
 		MaxSeq:           g.seqs.max(),

@@ -98,6 +98,8 @@ type gatewayStats struct {
 	faults     int64 // fault_raised events
 	historical int64
 	duplicates int64
+	// compressed counts valid messages that came with a gzip body.
+	compressed int64
 
 	// texts is the last text received per point, as JSON text, so a
 	// text point is printed only when it changes.

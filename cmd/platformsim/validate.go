@@ -46,6 +46,9 @@ func parseTopic(prefix, name string) (topic, bool) {
 // uplinkMessage contains the parts of a valid message that the tracker counts.
 type uplinkMessage struct {
 	records []record
+	// compressed is set for an events or telemetry message with a gzip
+	// body.
+	compressed bool
 
 	// state and stateTS are set for status messages only.
 	state   string
@@ -82,6 +85,16 @@ func validateMessage(t topic, meta mqttMeta, payload []byte) (*uplinkMessage, *v
 	if len(payload) == 0 {
 		return nil, invalidf("", "empty payload")
 	}
+	compressed := isGzip(payload)
+	if compressed {
+		if t.kind != topicEvents && t.kind != topicTelemetry {
+			return nil, invalidf("", "a gzip body is allowed on events and telemetry only")
+		}
+		var verr *validationError
+		if payload, verr = gunzip(payload); verr != nil {
+			return nil, verr
+		}
+	}
 
 	value, verr := decodeJSON(payload)
 	if verr != nil {
@@ -98,7 +111,12 @@ func validateMessage(t topic, meta mqttMeta, payload []byte) (*uplinkMessage, *v
 	case topicHeartbeat:
 		return validateHeartbeat(t, body)
 	}
-	return validateBody(t, body)
+	message, verr := validateBody(t, body)
+	if verr != nil {
+		return nil, verr
+	}
+	message.compressed = compressed
+	return message, nil
 }
 
 func validateStatus(t topic, body object) (*uplinkMessage, *validationError) {

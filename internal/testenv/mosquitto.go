@@ -41,6 +41,10 @@ type MosquittoOptions struct {
 	// PasswordFile, when set, requires a login listed in this mosquitto
 	// password file (see PasswordFile).
 	PasswordFile string
+	// MessageSizeLimit, when above 0, is mosquitto's message_size_limit
+	// in bytes. mosquitto 2.0 acknowledges a larger QoS 1 message from an
+	// MQTT 3.1.1 client with a PUBACK and then drops it.
+	MessageSizeLimit int
 }
 
 // StartMosquitto starts mosquitto on 127.0.0.1 and a free port. A missing
@@ -73,9 +77,12 @@ func StartMosquittoWith(t testing.TB, o MosquittoOptions) *Mosquitto {
 	if u, err := user.Current(); err == nil {
 		conf += fmt.Sprintf("user %s\n", u.Username)
 	}
-	if o != (MosquittoOptions{}) {
+	if o.TLS != nil || o.RequireCertificate || o.PasswordFile != "" {
 		m.observerPort = FreePort(t)
 		conf = securedConf(o, m.Port, m.observerPort, m.dir)
+	}
+	if o.MessageSizeLimit > 0 {
+		conf += fmt.Sprintf("message_size_limit %d\n", o.MessageSizeLimit)
 	}
 	if err := os.WriteFile(filepath.Join(m.dir, "mosquitto.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
