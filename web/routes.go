@@ -15,6 +15,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/logout", s.logout)
 	mux.HandleFunc("GET /api/me", s.need(Viewer, s.me))
 	mux.HandleFunc("GET /api/status", s.need(Viewer, s.status))
+	mux.HandleFunc("GET /{$}", s.page)
+	mux.HandleFunc("GET /static/", s.staticFile)
+	mux.HandleFunc("GET /api/stream", s.need(Viewer, s.stream))
+	mux.HandleFunc("GET /api/history/{point}", s.need(Viewer, s.history))
+	mux.HandleFunc("GET /api/events", s.need(Viewer, s.events))
+	mux.HandleFunc("GET /metrics", s.metrics)
 
 	mux.HandleFunc("POST /api/alarms/acknowledge", s.need(Operator, s.acknowledge))
 	mux.HandleFunc("POST /api/alarms/silence", s.need(Operator, s.silence))

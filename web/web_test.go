@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -25,6 +26,23 @@ type fakePlant struct {
 	mu      sync.Mutex
 	actions []string
 	bypass  []BypassStatus
+	// live holds the points, alarms, interlocks, devices, buffer and
+	// uplink that Status returns; tests change it with update.
+	live Status
+}
+
+// update changes the status that Status returns.
+func (p *fakePlant) update(change func(*Status)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	change(&p.live)
+}
+
+// actionList returns the actions so far.
+func (p *fakePlant) actionList() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.actions...)
 }
 
 func (p *fakePlant) did(a string) {
@@ -36,10 +54,28 @@ func (p *fakePlant) did(a string) {
 func (p *fakePlant) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Status{Gateway: "gw-test", Bypasses: append([]BypassStatus(nil), p.bypass...)}
+	st := p.live
+	st.Gateway = "gw-test"
+	st.Bypasses = append([]BypassStatus(nil), p.bypass...)
+	st.Points = append([]PointStatus(nil), p.live.Points...)
+	st.Alarms = append([]AlarmStatus(nil), p.live.Alarms...)
+	st.Interlocks = append([]InterlockStatus(nil), p.live.Interlocks...)
+	st.Buffer.Pending = maps.Clone(p.live.Buffer.Pending)
+	return st
 }
-func (p *fakePlant) Acknowledge(u string) error { p.did("ack " + u); return nil }
-func (p *fakePlant) Silence(u string) error     { p.did("silence " + u); return nil }
+
+// Acknowledge records the action and marks the latched alarms
+// acknowledged, as the alarm engine does.
+func (p *fakePlant) Acknowledge(u string) error {
+	p.did("ack " + u)
+	p.update(func(st *Status) {
+		for i := range st.Alarms {
+			st.Alarms[i].Acknowledged = true
+		}
+	})
+	return nil
+}
+func (p *fakePlant) Silence(u string) error { p.did("silence " + u); return nil }
 func (p *fakePlant) Reset(u string) (int, string, error) {
 	p.did("reset " + u)
 	return 1, "GT-101 al2", nil
@@ -74,8 +110,13 @@ func (p *fakePlant) History(point string, from, to time.Time, limit int) ([]Read
 	if point != "GT-101" {
 		return nil, alarm.ErrUnknownPoint
 	}
+	// The fake stores one reading at every whole minute.
+	first := from.Truncate(time.Minute)
+	if first.Before(from) {
+		first = first.Add(time.Minute)
+	}
 	var out []Reading
-	for t := from; !t.After(to) && len(out) < limit; t = t.Add(time.Minute) {
+	for t := first; !t.After(to) && len(out) < limit; t = t.Add(time.Minute) {
 		v := float64(t.Minute())
 		out = append(out, Reading{Time: t, Value: &v, Quality: "good"})
 	}
