@@ -91,6 +91,11 @@ type Alarm struct {
 	// Active reports whether the reading is still past the set point.
 	Active       bool
 	Acknowledged bool
+	// SetPoint is the alarm's set point; Value is the point's last valid
+	// reading when HasValue is set.
+	SetPoint float64
+	Value    float64
+	HasValue bool
 }
 
 // priority ranks a point's set point; see Alarm.Priority.
@@ -116,7 +121,8 @@ func (e *Engine) Alarms() []Alarm {
 	for _, ps := range e.points {
 		for _, sp := range ps.points {
 			if sp.latched {
-				out = append(out, Alarm{Point: ps.id, Level: sp.level, Priority: priority(ps, sp), Active: sp.active, Acknowledged: sp.acked})
+				out = append(out, Alarm{Point: ps.id, Level: sp.level, Priority: priority(ps, sp), Active: sp.active, Acknowledged: sp.acked,
+					SetPoint: sp.value, Value: ps.value, HasValue: ps.hasValue})
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package alarm
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ var (
 	// operator and reason, or longer than MaxBypass.
 	ErrBypassReason   = errors.New("a bypass needs the operator's name and a reason")
 	ErrBypassDuration = errors.New("bypass duration out of range")
+	// ErrNotInterlocked rejects a bypass of a point that votes in no
+	// interlock: it would change nothing.
+	ErrNotInterlocked = errors.New("point votes in no interlock")
+	// ErrNoBypass rejects ending a bypass that does not exist.
+	ErrNoBypass = errors.New("point is not bypassed")
 )
 
 // Bypass takes a point out of the votes of its interlocks for d (at most
@@ -49,9 +55,13 @@ func (e *Engine) Bypass(point, operator, reason string, d time.Duration, source 
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownPoint, point)
 	}
+	if !e.interlocked(point) {
+		return fmt.Errorf("%w: %q", ErrNotInterlocked, point)
+	}
 	now, synced := e.clock()
 	ps.bypass = &bypass{operator: operator, reason: reason, until: now.Add(d)}
 	e.emit(record.Event{Kind: record.BypassOn, Time: now, ClockSynced: synced, Point: point, Source: source, Operator: operator,
+		Reason: reason, Until: ps.bypass.until,
 		Text: fmt.Sprintf("%s bypassed by %s until %s: %s", point, operator, ps.bypass.until.Format(time.RFC3339), reason)})
 	e.update(now, synced, source)
 	return nil
@@ -70,12 +80,22 @@ func (e *Engine) EndBypass(point, operator string, source record.Source) error {
 		return fmt.Errorf("%w: %q", ErrUnknownPoint, point)
 	}
 	if ps.bypass == nil {
-		return nil
+		return fmt.Errorf("%w: %q", ErrNoBypass, point)
 	}
 	now, synced := e.clock()
 	e.endBypass(ps, operator, source, now, synced, "ended by "+operator)
 	e.update(now, synced, source)
 	return nil
+}
+
+// interlocked reports whether point votes in an interlock.
+func (e *Engine) interlocked(point string) bool {
+	for _, il := range e.interlocks {
+		if slices.Contains(il.points, point) {
+			return true
+		}
+	}
+	return false
 }
 
 // Tick ends the bypasses that have expired, raises "failed to close" for

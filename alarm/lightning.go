@@ -3,6 +3,7 @@ package alarm
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/record"
@@ -71,6 +72,11 @@ func (e *Engine) lightningReading(s record.Sample) {
 
 	ev := record.Event{Kind: record.LightningWarning, Time: s.Time, ClockSynced: s.ClockSynced, Point: s.Point,
 		Source: record.SourceAuto, State: level, Text: fmt.Sprintf("lightning warning %s (from %s)", level, s.Point)}
+	if strings.HasPrefix(s.Point, config.InputPrefix) {
+		// A board input has no platform codes, so it travels as the
+		// event's device rather than its point.
+		ev.Point, ev.Device = "", s.Point
+	}
 	if !s.IsBool && s.Valid() {
 		ev.Value, ev.HasValue = s.Value, true
 	}

@@ -26,7 +26,7 @@ func levels(l *eventLog) string {
 	var out []string
 	for _, e := range *l {
 		if e.Kind == record.LightningWarning {
-			out = append(out, e.State+"@"+e.Point)
+			out = append(out, e.State+"@"+e.Point+e.Device)
 		}
 	}
 	return strings.Join(out, " ")

@@ -130,11 +130,14 @@ func (c *console) describe(e record.Event) string {
 	case record.AlarmCleared:
 		return pr.Sprintf("CLEARED   %s %s: value back to %s; stays latched until reset", e.Point, c.level(e.Level), c.value(e))
 	case record.AlarmReset:
-		return pr.Sprintf("RESET     %s %s", e.Point, c.level(e.Level))
+		if e.Operator == "" {
+			return pr.Sprintf("RESET     %s %s", e.Point, c.level(e.Level))
+		}
+		return pr.Sprintf("RESET     %s %s by %s", e.Point, c.level(e.Level), c.operator(e.Operator))
 	case record.AlarmAcknowledged:
 		return pr.Sprintf("ACK       %s %s acknowledged by %s", e.Point, c.level(e.Level), c.operator(e.Operator))
 	case record.BypassOn:
-		return pr.Sprintf("BYPASS    %s bypassed by %s: %s", e.Point, e.Operator, e.Text)
+		return pr.Sprintf("BYPASS    %s bypassed by %s until %s: %s", e.Point, e.Operator, e.Until.In(c.loc).Format("15:04:05"), e.Reason)
 	case record.BypassOff:
 		return pr.Sprintf("BYPASS END %s votes in its interlocks again", e.Point)
 	case record.ValveFailed:
@@ -237,7 +240,7 @@ func (c *console) lightning(e record.Event) string {
 	default:
 		level = pr.Sprintf("unknown (no valid reading)")
 	}
-	return pr.Sprintf("LIGHTNING warning level %s (from %s)", level, e.Point)
+	return pr.Sprintf("LIGHTNING warning level %s (from %s)", level, e.Point+e.Device)
 }
 
 // operator names who acted; the local button names no one.

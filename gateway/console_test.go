@@ -24,6 +24,8 @@ func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
 		{Kind: record.Trip, Time: at, Interlock: "gas-esd", Output: "esd-1", Level: record.AL2, Cause: record.CauseFaultVote, Device: "XV-101"},
 		{Kind: record.TripReset, Time: at, Interlock: "gas-esd", Output: "esd-1", Device: "XV-101"},
 		{Kind: record.AlarmSilenced, Time: at, Operator: "liu"},
+		{Kind: record.AlarmReset, Time: at, Point: "GT-102.conc", Level: record.AL2, Operator: "liu"},
+		{Kind: record.BypassOn, Time: at, Point: "GT-102.conc", Operator: "liu", Reason: "更换探头", Until: at.Add(2 * time.Hour)},
 		{Kind: record.LightningWarning, Time: at, Point: "input:lightning-warning", State: "orange"},
 	}
 	tests := []struct {
@@ -33,10 +35,10 @@ func TestConsoleLinesInChineseAndEnglish(t *testing.T) {
 		{"zh-CN", []string{"10:03:04 报警      GT-102.conc 二级报警, 数值 42.5 %LEL", "输出      esd-1 动作 (失电)", "通讯中断  设备 GT-103 在超时时间内无应答",
 			"设备 GT-104 的应答损坏 (CRC 错误)", "设备 LT-301 前面的 TCP 网关回复异常 0A (路径不可用", "设备 GT-201 的串口或连接无法使用 (open /dev/ttyS9",
 			"原因: 二级报警或输入故障; 关闭阀门 XV-101", "阀门 XV-101 保持关闭, 需在现场手动开阀",
-			"liu 已消音", "雷电预警  预警等级: 橙色 (来自 input:lightning-warning)"}},
+			"liu 已消音", "复位      GT-102.conc 二级报警, 操作人 liu", "旁路      GT-102.conc 已由 liu 旁路至 12:03:04, 原因: 更换探头", "雷电预警  预警等级: 橙色 (来自 input:lightning-warning)"}},
 		{"en", []string{"10:03:04 ALARM     GT-102.conc level 2 alarm, value 42.5 %LEL", "OUTPUT    esd-1 active (de-energised)", "COMM LOST device GT-103 does not reply within its timeout",
 			"device GT-104: its replies arrive damaged (CRC errors)", "exception 0A (path unavailable", "device GT-201: the port or connection cannot be used",
-			"horn silenced by liu", "LIGHTNING warning level orange (from input:lightning-warning)"}},
+			"horn silenced by liu", "RESET     GT-102.conc level 2 alarm by liu", "BYPASS    GT-102.conc bypassed by liu until 12:03:04: 更换探头", "LIGHTNING warning level orange (from input:lightning-warning)"}},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

@@ -298,7 +298,7 @@ func (s sink) Event(e record.Event) { s.g.event(e) }
 // and the queue for storage never blocks.
 func (g *Gateway) event(e record.Event) {
 	attrs := []any{"event", string(e.Kind), "source", string(e.Source)}
-	for _, kv := range [][2]string{{"point", e.Point}, {"device", e.Device}, {"output", e.Output}, {"level", string(e.Level)}} {
+	for _, kv := range [][2]string{{"point", e.Point}, {"device", e.Device}, {"output", e.Output}, {"level", string(e.Level)}, {"operator", e.Operator}} {
 		if kv[1] != "" {
 			attrs = append(attrs, kv[0], kv[1])
 		}

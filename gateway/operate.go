@@ -41,16 +41,30 @@ func (p plant) Status() web.Status {
 	g := p.g
 	now, _ := wallClock()
 	faults := g.engine.Faults()
-	st := web.Status{Gateway: g.cfg.Site.GatewayID, Time: now, Points: g.live.points(faults), Faults: faults}
+	st := web.Status{Gateway: g.cfg.Site.GatewayID, Time: now, Points: g.live.points(faults), Faults: faults,
+		Timezone: g.cfg.Site.Timezone}
 	for _, a := range g.engine.Alarms() {
-		st.Alarms = append(st.Alarms, web.AlarmStatus{Point: a.Point, Level: string(a.Level), Priority: a.Priority,
-			Active: a.Active, Acknowledged: a.Acknowledged})
+		as := web.AlarmStatus{Point: a.Point, Level: string(a.Level), Priority: a.Priority, SetPoint: a.SetPoint,
+			Active: a.Active, Acknowledged: a.Acknowledged}
+		if a.HasValue {
+			v := a.Value
+			as.Value = &v
+		}
+		st.Alarms = append(st.Alarms, as)
 	}
 	for _, b := range g.engine.Bypasses() {
 		st.Bypasses = append(st.Bypasses, web.BypassStatus{Point: b.Point, Operator: b.Operator, Reason: b.Reason, Until: b.Until})
 	}
 	for _, il := range g.engine.Interlocks() {
-		st.Interlocks = append(st.Interlocks, web.InterlockStatus{Name: il.Name, Tripped: il.Tripped})
+		st.Interlocks = append(st.Interlocks, web.InterlockStatus{Name: il.Name, Tripped: il.Tripped, Points: il.Points,
+			Outputs: il.Outputs, Valves: il.Valves})
+	}
+	for _, o := range g.engine.OutputStates() {
+		st.Outputs = append(st.Outputs, web.OutputStatus{Name: o.Name, Active: o.Active})
+	}
+	for _, v := range g.engine.Valves() {
+		st.Valves = append(st.Valves, web.ValveStatus{Name: v.Name, Held: v.Held, Open: v.Open, Closed: v.Closed,
+			Failed: v.Failed, Uncommanded: v.Uncommanded})
 	}
 	st.Devices.Total, st.Devices.Lost = g.comm.Summary()
 	bs := g.buf.Stats()

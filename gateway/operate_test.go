@@ -119,6 +119,20 @@ func TestLocalAPIBypassAndReset(t *testing.T) {
 
 	op.must(204, "DELETE", "/api/bypasses/GT-1.conc", nil, nil)
 	testenv.WaitFor(t, 5*time.Second, "esd-1 trips once the bypass ends", func() bool { return b.State()["esd-1"] })
+	op.must(200, "GET", "/api/status", nil, &st)
+	if len(st.Interlocks) != 1 || !st.Interlocks[0].Tripped || st.Interlocks[0].Points[0] != "GT-1.conc" {
+		t.Errorf("interlocks in status: %+v", st.Interlocks)
+	}
+	if len(st.Alarms) == 0 || st.Alarms[0].Value == nil || *st.Alarms[0].Value != 45 || st.Alarms[0].SetPoint == 0 {
+		t.Errorf("alarms in status: %+v", st.Alarms)
+	}
+	active := map[string]bool{}
+	for _, o := range st.Outputs {
+		active[o.Name] = o.Active
+	}
+	if !active["esd-1"] || st.Timezone == "" {
+		t.Errorf("outputs %+v, timezone %q", st.Outputs, st.Timezone)
+	}
 	var reset struct {
 		NotReset int `json:"not_reset"`
 	}

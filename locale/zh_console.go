@@ -33,7 +33,7 @@ var zhCNConsole = map[string]string{
 	"--clear-latches cannot be combined with --check, --print-plan or --console":                                                            "--clear-latches 不能与 --check、--print-plan 或 --console 同时使用",
 	"  --clear-latches   with gatewayd stopped: clear the latched alarms and trips kept in the buffer and exit":                             "  --clear-latches   在 gatewayd 停止时使用: 清除缓存中保存的锁存报警和联锁动作状态, 然后退出",
 	"ACK       %s %s acknowledged by %s":                                                                                                    "确认      %s %s 已由 %s 确认",
-	"BYPASS    %s bypassed by %s: %s":                                                                                                       "旁路      %s 已由 %s 旁路: %s",
+	"BYPASS    %s bypassed by %s until %s: %s":                                                                                              "旁路      %s 已由 %s 旁路至 %s, 原因: %s",
 	"BYPASS END %s votes in its interlocks again":                                                                                           "旁路结束  %s 重新参与联锁表决",
 	"VALVE     %s did not reach its closed limit in time; check the actuator and the limit switch":                                          "切断阀    %s 未在规定时间内到达关限位; 请检查执行机构和限位开关",
 	"VALVE     %s moved without a command: %s":                                                                                              "切断阀    %s 在没有指令时动作: %s",

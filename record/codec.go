@@ -37,6 +37,10 @@ type stored struct {
 	Code byte `json:"ec,omitempty"`
 	// Operator is an event's operator name.
 	Operator string `json:"op,omitempty"`
+	// Reason and Until are a bypass's reason and expiry, Until in Unix
+	// nanoseconds.
+	Reason string `json:"rs,omitempty"`
+	Until  int64  `json:"u,omitempty"`
 }
 
 // EncodeSample returns a sample's stored form.
@@ -58,7 +62,10 @@ func EncodeSample(s Sample) []byte {
 func EncodeEvent(e Event) []byte {
 	st := stored{Kind: "e", Point: e.Point, Time: e.Time.UnixNano(), Synced: e.ClockSynced, Event: string(e.Kind),
 		Device: e.Device, Output: e.Output, Level: e.Level, Source: e.Source, Text: e.Text, HasValue: e.HasValue, State: e.State, Lock: e.Interlock,
-		Cause: e.Cause, Code: e.Code, Operator: e.Operator}
+		Cause: e.Cause, Code: e.Code, Operator: e.Operator, Reason: e.Reason}
+	if !e.Until.IsZero() {
+		st.Until = e.Until.UnixNano()
+	}
 	if e.HasValue {
 		st.Value = &e.Value
 	}
@@ -110,7 +117,10 @@ func Decode(data []byte) (Decoded, error) {
 	case "e":
 		e := &Event{Kind: EventKind(st.Event), Time: t, ClockSynced: st.Synced, Point: st.Point, Device: st.Device,
 			Output: st.Output, Level: st.Level, Source: st.Source, Text: st.Text, HasValue: st.HasValue, State: st.State, Interlock: st.Lock,
-			Cause: st.Cause, Code: st.Code, Operator: st.Operator}
+			Cause: st.Cause, Code: st.Code, Operator: st.Operator, Reason: st.Reason}
+		if st.Until != 0 {
+			e.Until = time.Unix(0, st.Until)
+		}
 		if st.Value != nil {
 			e.Value = *st.Value
 		}

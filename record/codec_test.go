@@ -103,7 +103,8 @@ func TestDecodeRejectsContactWithText(t *testing.T) {
 }
 
 func TestEventRoundTrip(t *testing.T) {
-	in := Event{Kind: AlarmRaised, Time: time.Unix(1_800_000_000, 0), Point: "p", Level: AL2, Value: 41, HasValue: true, Source: SourceAuto, State: "active", Text: "x"}
+	in := Event{Kind: AlarmRaised, Time: time.Unix(1_800_000_000, 0), Point: "p", Level: AL2, Value: 41, HasValue: true, Source: SourceAuto, State: "active", Text: "x",
+		Operator: "liu", Reason: "calibration", Until: time.Unix(1_800_003_600, 0)}
 	d, err := Decode(EncodeEvent(in))
 	if err != nil || d.Event == nil {
 		t.Fatalf("decode: %v", err)

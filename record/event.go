@@ -110,6 +110,10 @@ type Event struct {
 	// no_connection.
 	Cause Cause
 	Code  byte
-	// Operator names the person behind an acknowledge or a bypass.
+	// Operator names the person or account behind an operator action:
+	// acknowledge, silence, reset or bypass.
 	Operator string
+	// Reason and Until are a bypass_on event's reason and expiry.
+	Reason string
+	Until  time.Time
 }

@@ -76,7 +76,11 @@ type eventJSON struct {
 	Device      string   `json:"device,omitempty"`
 	Output      string   `json:"output,omitempty"`
 	Level       string   `json:"level,omitempty"`
+	Interlock   string   `json:"interlock,omitempty"`
+	State       string   `json:"state,omitempty"`
 	Operator    string   `json:"operator,omitempty"`
+	Reason      string   `json:"reason,omitempty"`
+	Until       string   `json:"until,omitempty"`
 	Value       *float64 `json:"value"`
 	Source      string   `json:"source"`
 	TS          string   `json:"ts"`
@@ -124,8 +128,12 @@ func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessag
 	ev := d.Event
 	info := e.points[ev.Point]
 	out := eventJSON{Seq: r.Seq, Kind: "event", Event: string(ev.Kind), PointID: ev.Point, HazardCode: info.hazardCode,
-		PointCode: info.pointCode, Device: ev.Device, Output: ev.Output, Level: string(ev.Level), Operator: ev.Operator,
+		PointCode: info.pointCode, Device: ev.Device, Output: ev.Output, Level: string(ev.Level), Interlock: ev.Interlock,
+		State: ev.State, Operator: ev.Operator, Reason: ev.Reason,
 		Source: string(ev.Source), TS: e.timestamp(ev.Time), ClockSynced: ev.ClockSynced, Historical: historical, Text: ev.Text}
+	if !ev.Until.IsZero() {
+		out.Until = e.timestamp(ev.Until)
+	}
 	if ev.HasValue {
 		v := ev.Value
 		out.Value = &v

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plantgw/plantgw/locale"
 	"github.com/plantgw/plantgw/record"
 )
 
@@ -50,7 +51,8 @@ func (s *Server) need(role Role, h http.HandlerFunc) http.HandlerFunc {
 		}
 		ss.role = acc.Role
 		if !ss.role.Allows(role) {
-			s.fail(w, r, http.StatusForbidden, codeForbidden)
+			pr := locale.Printer(s.lang(r))
+			s.fail(w, r, http.StatusForbidden, codeForbidden, ss.user, pr.Sprintf(string(ss.role)), pr.Sprintf(string(role)))
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, ss)))

@@ -15,7 +15,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) {
 	if err := s.opts.Plant.Acknowledge(user(r).user); err != nil {
-		s.actionError(w, r, "acknowledge", "", err)
+		s.actionError(w, r, "acknowledge", "", "", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -23,7 +23,7 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) silence(w http.ResponseWriter, r *http.Request) {
 	if err := s.opts.Plant.Silence(user(r).user); err != nil {
-		s.actionError(w, r, "silence", "", err)
+		s.actionError(w, r, "silence", "", "", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -39,7 +39,7 @@ type resetReply struct {
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	notReset, latched, err := s.opts.Plant.Reset(user(r).user)
 	if err != nil {
-		s.actionError(w, r, "reset", "", err)
+		s.actionError(w, r, "reset", "", "", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, resetReply{NotReset: notReset, Latched: latched})
@@ -69,11 +69,11 @@ func (s *Server) bypass(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := time.ParseDuration(req.Duration)
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, codeBypassDuration)
+		s.fail(w, r, http.StatusBadRequest, codeBypassDuration, req.Duration)
 		return
 	}
 	if err := s.opts.Plant.Bypass(req.Point, user(r).user, req.Reason, d); err != nil {
-		s.actionError(w, r, "bypass", req.Point, err)
+		s.actionError(w, r, "bypass", req.Point, req.Duration, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -82,7 +82,7 @@ func (s *Server) bypass(w http.ResponseWriter, r *http.Request) {
 func (s *Server) endBypass(w http.ResponseWriter, r *http.Request) {
 	point := r.PathValue("point")
 	if err := s.opts.Plant.EndBypass(point, user(r).user); err != nil {
-		s.actionError(w, r, "end bypass", point, err)
+		s.actionError(w, r, "end bypass", point, "", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -90,14 +90,18 @@ func (s *Server) endBypass(w http.ResponseWriter, r *http.Request) {
 
 // actionError writes the reply to an operator action that the engine
 // rejected.
-func (s *Server) actionError(w http.ResponseWriter, r *http.Request, action, point string, err error) {
+func (s *Server) actionError(w http.ResponseWriter, r *http.Request, action, point, duration string, err error) {
 	switch {
 	case errors.Is(err, alarm.ErrUnknownPoint):
 		s.fail(w, r, http.StatusNotFound, codeUnknownPoint, point)
+	case errors.Is(err, alarm.ErrNotInterlocked):
+		s.fail(w, r, http.StatusConflict, codeNotInterlocked, point)
+	case errors.Is(err, alarm.ErrNoBypass):
+		s.fail(w, r, http.StatusConflict, codeNoBypass, point)
 	case errors.Is(err, alarm.ErrBypassReason):
 		s.fail(w, r, http.StatusBadRequest, codeBypassReason)
 	case errors.Is(err, alarm.ErrBypassDuration):
-		s.fail(w, r, http.StatusBadRequest, codeBypassDuration)
+		s.fail(w, r, http.StatusBadRequest, codeBypassDuration, duration)
 	default:
 		s.log.Error("operator action failed", "action", action, "user", user(r).user, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, codeInternal)

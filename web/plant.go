@@ -86,9 +86,14 @@ type Status struct {
 	Faults     []string          `json:"faults"`
 	Bypasses   []BypassStatus    `json:"bypasses"`
 	Interlocks []InterlockStatus `json:"interlocks"`
-	Devices    DeviceSummary     `json:"devices"`
-	Buffer     BufferStatus      `json:"buffer"`
-	Uplink     UplinkStatus      `json:"uplink"`
+	Outputs    []OutputStatus    `json:"outputs"`
+	Valves     []ValveStatus     `json:"valves"`
+	// Timezone is the site's IANA time zone, for showing times as the
+	// gateway's console does.
+	Timezone string        `json:"timezone"`
+	Devices  DeviceSummary `json:"devices"`
+	Buffer   BufferStatus  `json:"buffer"`
+	Uplink   UplinkStatus  `json:"uplink"`
 }
 
 // PointStatus is a point's last reading.
@@ -106,11 +111,15 @@ type PointStatus struct {
 
 // AlarmStatus is one latched alarm.
 type AlarmStatus struct {
-	Point        string `json:"point"`
-	Level        string `json:"level"`
-	Priority     int    `json:"priority"`
-	Active       bool   `json:"active"`
-	Acknowledged bool   `json:"acknowledged"`
+	Point string `json:"point"`
+	Level string `json:"level"`
+	// Value is the point's last reading and SetPoint the alarm's set
+	// point, in the point's unit.
+	Value        *float64 `json:"value,omitempty"`
+	SetPoint     float64  `json:"set_point"`
+	Priority     int      `json:"priority"`
+	Active       bool     `json:"active"`
+	Acknowledged bool     `json:"acknowledged"`
 }
 
 // BypassStatus is one point under bypass.
@@ -121,10 +130,33 @@ type BypassStatus struct {
 	Until    time.Time `json:"until"`
 }
 
-// InterlockStatus is one interlock and whether it is tripped.
+// InterlockStatus is one interlock, whether it is tripped, the points
+// that vote in it and what it trips.
 type InterlockStatus struct {
-	Name    string `json:"name"`
-	Tripped bool   `json:"tripped"`
+	Name    string   `json:"name"`
+	Tripped bool     `json:"tripped"`
+	Points  []string `json:"points,omitempty"`
+	Outputs []string `json:"outputs,omitempty"`
+	Valves  []string `json:"valves,omitempty"`
+}
+
+// OutputStatus is a board output; Active is its tripped, de-energised
+// state.
+type OutputStatus struct {
+	Name   string `json:"name"`
+	Active bool   `json:"active"`
+}
+
+// ValveStatus is a supervised shutoff valve. Held means a tripped
+// interlock holds it closed; Failed and Uncommanded are its latched
+// alarms.
+type ValveStatus struct {
+	Name        string `json:"name"`
+	Held        bool   `json:"held"`
+	Open        bool   `json:"open"`
+	Closed      bool   `json:"closed"`
+	Failed      bool   `json:"failed,omitempty"`
+	Uncommanded bool   `json:"uncommanded,omitempty"`
 }
 
 // DeviceSummary counts the Modbus devices and those in comm loss.

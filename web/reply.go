@@ -37,12 +37,14 @@ const (
 	codeBadLimit       code = "bad_limit"
 	codeNoPoint        code = "no_point"
 	codeStreamsFull    code = "streams_full"
+	codeNotInterlocked code = "not_interlocked"
+	codeNoBypass       code = "no_bypass"
 )
 
 // messages are the English formats of each code; locale translates them.
 var messages = map[code]string{
 	codeUnauthorized:   "log in first",
-	codeForbidden:      "your account's role may not do this",
+	codeForbidden:      "account %s is a %s; this needs a %s account",
 	codeCrossOrigin:    "request from another site rejected",
 	codeBadRequest:     "invalid request: %v",
 	codeLoginFailed:    "wrong account name or password",
@@ -55,9 +57,11 @@ var messages = map[code]string{
 	codeNoAccount:      "no account %q",
 	codeLastInstaller:  "the last installer account cannot be removed",
 	codeRole:           "unknown role %q: use viewer, operator or installer",
-	codeUnknownPoint:   "no alarm point %q",
+	codeUnknownPoint:   "no alarm point %q; gwctl status or the local page lists the points",
+	codeNotInterlocked: "%q votes in no interlock, so a bypass would change nothing",
+	codeNoBypass:       "%q is not bypassed",
 	codeBypassReason:   "a bypass needs a reason",
-	codeBypassDuration: "bypass duration: give 1s to 8h, for example 2h or 30m",
+	codeBypassDuration: "bypass duration %q: give 1s to 8h, for example 2h or 30m",
 	codeInternal:       "internal error; see the gateway's log",
 	codeBadHours:       "invalid hours %q: give a whole number from 1 to %d",
 	codeBadLimit:       "invalid limit %q: give a whole number from 1 to %d",

@@ -81,6 +81,9 @@ func (p *fakePlant) Reset(u string) (int, string, error) {
 	return 1, "GT-101 al2", nil
 }
 func (p *fakePlant) Bypass(point, u, reason string, d time.Duration) error {
+	if point == "TT-1" {
+		return alarm.ErrNotInterlocked
+	}
 	if point != "GT-101" {
 		return alarm.ErrUnknownPoint
 	}
@@ -96,7 +99,17 @@ func (p *fakePlant) Bypass(point, u, reason string, d time.Duration) error {
 	p.mu.Unlock()
 	return nil
 }
-func (p *fakePlant) EndBypass(point, u string) error { p.did("end " + point + " " + u); return nil }
+func (p *fakePlant) EndBypass(point, u string) error {
+	p.mu.Lock()
+	bypassed := len(p.bypass) > 0
+	p.bypass = nil
+	p.mu.Unlock()
+	if !bypassed {
+		return alarm.ErrNoBypass
+	}
+	p.did("end " + point + " " + u)
+	return nil
+}
 
 func (p *fakePlant) Metrics() Metrics {
 	return Metrics{

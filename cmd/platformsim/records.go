@@ -26,7 +26,7 @@ var (
 	sampleFields = []string{"seq", "kind", "point_id", "hazard_code", "point_code", "value", "unit",
 		"quality", "cause", "exception_code", "ts", "clock_synced", "historical"}
 	eventFields = []string{"seq", "kind", "event", "point_id", "hazard_code", "point_code", "device",
-		"output", "level", "operator", "value", "source", "ts", "clock_synced", "historical", "text"}
+		"output", "level", "interlock", "state", "operator", "reason", "until", "value", "source", "ts", "clock_synced", "historical", "text"}
 
 	qualities    = []string{"good", "uncertain", "bad"}
 	causes       = []string{"timeout", "exception", "crc", "sentinel", "loop_fault", "under_range", "over_range", "stale", "comm_lost", "device_fault", "invalid_text"}
