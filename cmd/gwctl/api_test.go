@@ -165,7 +165,7 @@ func TestGwctlBypassAndReset(t *testing.T) {
 	if code != exitFailure {
 		t.Fatalf("9 h bypass: exit %d", code)
 	}
-	wantContains(t, "9 h bypass", errs, "bypass duration: give 1s to 8h")
+	wantContains(t, "9 h bypass", errs, `bypass duration "9h0m0s": give 1s to 8h`)
 	code, _, errs = runCLI("bypass", "set", "--point", "GT-999", "--reason", "x", "--for", "1h")
 	wantContains(t, "unknown point", errs, `没有报警点位 "GT-999"`)
 	if code != exitFailure {
