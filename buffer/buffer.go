@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,9 +32,34 @@ func (l Lane) String() string {
 	return fmt.Sprintf("lane(%d)", byte(l))
 }
 
-// maxBatch bounds one storage transaction. Badger rejects transactions
-// that grow too large, so Append splits larger calls.
-const maxBatch = 512
+// maxBatch and maxBatchBytes bound one storage transaction. Badger
+// rejects a transaction above 15 % of its memtable size (614 KiB with the
+// options in store_badger_options.go), so Append splits larger calls by
+// count and by their estimated bytes.
+const (
+	maxBatch      = 512
+	maxBatchBytes = 256 << 10
+)
+
+// txnOverhead estimates the bytes a record adds to a transaction besides
+// its stored value: its queue key, its index key's fixed part and
+// Badger's per-entry metadata.
+const txnOverhead = 64
+
+// chunkEnd returns the end of the transaction that starts at entries[start]:
+// at most maxBatch entries and maxBatchBytes, but at least one entry.
+func chunkEnd(entries []Entry, start int) int {
+	end, bytes := start, int64(0)
+	for end < len(entries) && end-start < maxBatch {
+		n := storedLen(entries[end]) + int64(len(entries[end].Point)) + txnOverhead
+		if end > start && bytes+n > maxBatchBytes {
+			break
+		}
+		bytes += n
+		end++
+	}
+	return end
+}
 
 // Options configure a buffer.
 type Options struct {
@@ -85,6 +111,13 @@ type Buffer struct {
 	// broken or missing one.
 	replaced *Replacement
 
+	// durableSeq is the highest seq known to be on disk: synced, or
+	// committed by an engine whose commits are durable. Pending returns
+	// no record above it, because a record lost by a power cut gives its
+	// seq to another record after the restart, and the platform drops
+	// that one as a duplicate of the record already sent.
+	durableSeq atomic.Uint64
+
 	notify chan struct{}
 	closed bool
 }
@@ -99,7 +132,7 @@ var ErrLocked = errors.New("buffer is locked by another process")
 // Append stores entries in order and returns the seq of the first; the
 // others follow one by one. When any entry is in the Events lane, Append
 // returns only after the data is synced to disk. Telemetry is synced by
-// Run at least every SyncInterval.
+// Run at least every SyncInterval, and Pending returns it only then.
 func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 	if len(entries) == 0 {
 		return 0, nil
@@ -119,8 +152,10 @@ func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 	}
 	first = b.lastSeq + 1
 	mustSync := false
-	for start := 0; start < len(entries); start += maxBatch {
-		chunk := entries[start:min(start+maxBatch, len(entries))]
+	for start := 0; start < len(entries); {
+		end := chunkEnd(entries, start)
+		chunk := entries[start:end]
+		start = end
 		stamp := b.nextStamp()
 		if err := b.store.append(b.lastSeq+1, chunk, stamp); err != nil {
 			return first, fmt.Errorf("append %d records after seq %d: %w", len(chunk), b.lastSeq, err)
@@ -128,23 +163,38 @@ func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 		if !stamp.IsZero() {
 			b.lastStamp = stamp
 		}
+		b.dirty = true
 		b.lastSeq += uint64(len(chunk))
+		if commitIsDurable {
+			b.markDurable(b.lastSeq)
+		}
 		for _, e := range chunk {
 			b.recordBytes += storedLen(e)
 			b.pending[e.Lane]++
 			mustSync = mustSync || e.Lane == Events
 		}
 	}
-	b.dirty = true
 	if mustSync || time.Since(b.synced) >= b.opts.SyncInterval {
 		if err := b.syncLocked(); err != nil {
 			return first, err
 		}
 	}
-	b.wake()
 	return first, nil
 }
 
+// Sync makes every appended record durable, and so sendable, now instead
+// of at the next periodic sync.
+func (b *Buffer) Sync() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	return b.syncLocked()
+}
+
+// syncLocked makes every committed write durable and so every record up
+// to lastSeq sendable.
 func (b *Buffer) syncLocked() error {
 	if !b.dirty {
 		return nil
@@ -154,7 +204,18 @@ func (b *Buffer) syncLocked() error {
 	}
 	b.dirty = false
 	b.synced = time.Now()
+	b.markDurable(b.lastSeq)
 	return nil
+}
+
+// markDurable raises durableSeq to seq and wakes the uploader when that
+// makes records sendable. The caller holds mu.
+func (b *Buffer) markDurable(seq uint64) {
+	if seq <= b.durableSeq.Load() {
+		return
+	}
+	b.durableSeq.Store(seq)
+	b.wake()
 }
 
 func (b *Buffer) wake() {
@@ -164,9 +225,9 @@ func (b *Buffer) wake() {
 	}
 }
 
-// Notify returns a channel that receives after appends, so an uploader
-// can sleep until there is new data. One signal may stand for many
-// appends.
+// Notify returns a channel that receives when appended records become
+// durable and so sendable, so an uploader can sleep until there is new
+// data. One signal may stand for many appends.
 func (b *Buffer) Notify() <-chan struct{} { return b.notify }
 
 // Run syncs unsynced telemetry every SyncInterval and runs an eviction
@@ -199,9 +260,10 @@ func (b *Buffer) Run(ctx context.Context) error {
 }
 
 // Pending returns up to limit records of lane that wait for upload, in seq
-// order, leaving out those for which skip returns true.
+// order, leaving out those for which skip returns true. It returns only
+// durable records (see durableSeq): telemetry waits for the next sync.
 func (b *Buffer) Pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
-	out, err := b.store.pending(lane, limit, skip)
+	out, err := b.store.pending(lane, b.durableSeq.Load(), limit, skip)
 	if err != nil {
 		return nil, fmt.Errorf("pending %s: %w", lane, err)
 	}
@@ -231,7 +293,10 @@ func (b *Buffer) Ack(lane Lane, seqs []uint64) error {
 // Stats is a snapshot of the buffer's counters.
 type Stats struct {
 	LastSeq uint64
-	Pending map[Lane]int
+	// DurableSeq is the highest seq that Pending may return: every record
+	// up to it is on disk (see durableSeq).
+	DurableSeq uint64
+	Pending    map[Lane]int
 	// Replaced is set when Open started a fresh store in place of a broken
 	// or missing one.
 	Replaced *Replacement
@@ -241,7 +306,7 @@ type Stats struct {
 func (b *Buffer) Stats() Stats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s := Stats{LastSeq: b.lastSeq, Pending: map[Lane]int{}}
+	s := Stats{LastSeq: b.lastSeq, DurableSeq: b.durableSeq.Load(), Pending: map[Lane]int{}}
 	if b.replaced != nil {
 		replaced := *b.replaced
 		s.Replaced = &replaced

@@ -1,10 +1,12 @@
 package buffer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -215,5 +217,28 @@ func TestMetaEmptyNameRejected(t *testing.T) {
 	}
 	if err := b.DeleteMeta(""); err == nil {
 		t.Error("DeleteMeta with an empty name succeeded")
+	}
+}
+
+// TestLargeAppendSplitsByBytes appends 512 records with the longest point
+// ids and 2 KiB payloads in one call: one transaction of them would pass
+// Badger's transaction limit, so Append must split it by bytes.
+func TestLargeAppendSplitsByBytes(t *testing.T) {
+	b := openTest(t, t.TempDir())
+	defer b.Close()
+	point := strings.Repeat("p", MaxPointLen)
+	payload := bytes.Repeat([]byte("x"), 2048)
+	entries := make([]Entry, maxBatch)
+	for i := range entries {
+		entries[i] = Entry{Lane: Telemetry, Payload: payload, Point: point, Time: time.Unix(int64(i), 0)}
+	}
+	if _, err := b.Append(entries); err != nil {
+		t.Fatalf("append of %d large records: %v", len(entries), err)
+	}
+	if got := b.Stats().LastSeq; got != maxBatch {
+		t.Errorf("last seq %d, want %d", got, maxBatch)
+	}
+	if _, err := b.Append([]Entry{{Lane: Events, Payload: make([]byte, MaxPayloadLen+1)}}); !errors.Is(err, ErrInvalidEntry) {
+		t.Errorf("oversized payload: %v, want ErrInvalidEntry", err)
 	}
 }

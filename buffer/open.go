@@ -57,6 +57,13 @@ func Open(opts Options) (*Buffer, error) {
 		notify:      make(chan struct{}, 1),
 		synced:      time.Now(),
 	}
+	// The loaded records may still sit in the page cache only, when the
+	// last process was killed before its sync, so they count as durable
+	// only after this sync.
+	if err := st.sync(); err != nil {
+		return nil, errors.Join(fmt.Errorf("open buffer %s: sync loaded records: %w", opts.Path, err), st.close())
+	}
+	b.durableSeq.Store(lastSeq)
 	if replaced != nil && opts.ReplaceBroken != nil {
 		if err := b.storeReplacement(*replaced); err != nil {
 			return nil, errors.Join(fmt.Errorf("open buffer %s: %w", opts.Path, err), b.Close())

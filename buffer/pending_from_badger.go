@@ -12,7 +12,7 @@ import (
 // pendingFrom seeks to from, or to the lane's low mark when that is
 // higher. It raises the low mark only when the seek started at it, because
 // a seek from a higher seq does not see the lowest queued record.
-func (s badgerStore) pendingFrom(lane Lane, from uint64, limit int, skip func(seq uint64) bool) ([]Record, error) {
+func (s badgerStore) pendingFrom(lane Lane, from, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error) {
 	var out []Record
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue, byte(lane)}})
@@ -25,6 +25,9 @@ func (s badgerStore) pendingFrom(lane Lane, from uint64, limit int, skip func(se
 			if first {
 				s.low.raise(lane, seq)
 				first = false
+			}
+			if seq > upTo {
+				return nil
 			}
 			if skip != nil && skip(seq) {
 				continue

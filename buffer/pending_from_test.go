@@ -29,6 +29,9 @@ func TestPendingFromSeeksPastOlderRecords(t *testing.T) {
 	if err := b.Ack(Telemetry, []uint64{15}); err != nil {
 		t.Fatal(err)
 	}
+	if err := b.Sync(); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name  string
@@ -61,6 +64,9 @@ func TestPendingFromKeepsLowerRecordsReachable(t *testing.T) {
 	b := openTest(t, t.TempDir())
 	defer b.Close()
 	if _, err := b.Append(entries(Telemetry, 10, "a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Sync(); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := b.PendingFrom(Telemetry, 9, 10, nil)

@@ -24,8 +24,13 @@ func openRetention(t *testing.T, clock *fakeClock, r Retention) *Buffer {
 	return b
 }
 
+// ackAll acknowledges every record of lane up to seq upTo, synced first
+// because Pending returns only durable records.
 func ackAll(t *testing.T, b *Buffer, lane Lane, upTo uint64) {
 	t.Helper()
+	if err := b.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	recs, err := b.Pending(lane, math.MaxInt32, nil)
 	if err != nil {
 		t.Fatal(err)

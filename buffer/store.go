@@ -26,9 +26,10 @@ type store interface {
 	// history returns up to limit records of point from the index, at or
 	// after position from and with a time before end, in index order.
 	history(point string, from historyPos, end int64, limit int) ([]historyItem, error)
-	// pending returns up to limit queued records of lane in seq order,
-	// leaving out those for which skip returns true.
-	pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error)
+	// pending returns up to limit queued records of lane with a seq of at
+	// most upTo, in seq order, leaving out those for which skip returns
+	// true.
+	pending(lane Lane, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error)
 	// ack removes seqs from lane's queue and returns how many were
 	// queued. Seqs that are not queued are ignored.
 	ack(lane Lane, seqs []uint64) (removed int, err error)
@@ -67,7 +68,16 @@ type store interface {
 	// have become empty, so later ones are not checked.
 	trimStamps(upTo uint64) error
 	// pendingFrom is pending from the first queued seq at or above from.
-	pendingFrom(lane Lane, from uint64, limit int, skip func(seq uint64) bool) ([]Record, error)
+	pendingFrom(lane Lane, from, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error)
+	// restamp calls apply for each of up to limit queued records of lane
+	// with from <= seq <= to, in seq order, and stores the values it
+	// returns with their index keys moved, all in one transaction.
+	restamp(lane Lane, from, to uint64, limit int, apply func(seq uint64, val []byte) (restampedRecord, bool)) (restampBatch, error)
+	// shiftStamps adds shift to up to limit append times stored under
+	// seqs from to to, in one transaction. It returns the last seq whose
+	// time it moved, and done when no append time of the range is left
+	// after it.
+	shiftStamps(from, to uint64, limit int, shift time.Duration) (last uint64, done bool, err error)
 }
 
 // loaded is the state a store reports when the buffer opens.

@@ -59,6 +59,10 @@ func queueKey(lane Lane, seq uint64) []byte {
 
 func metaKey(name string) []byte { return append([]byte{prefixMeta}, name...) }
 
+// commitIsDurable is false because badgerStore commits with SyncWrites
+// off: a record is durable only after sync.
+const commitIsDurable = false
+
 // badgerStore keeps the buffer in Badger with SyncWrites off, so a write
 // is durable only after sync.
 type badgerStore struct {
@@ -185,7 +189,7 @@ func (s badgerStore) append(first uint64, entries []Entry, stamp time.Time) erro
 	})
 }
 
-func (s badgerStore) pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
+func (s badgerStore) pending(lane Lane, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error) {
 	var out []Record
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue, byte(lane)}})
@@ -196,6 +200,9 @@ func (s badgerStore) pending(lane Lane, limit int, skip func(seq uint64) bool) (
 			if first {
 				s.low.raise(lane, seq)
 				first = false
+			}
+			if seq > upTo {
+				return nil
 			}
 			if skip != nil && skip(seq) {
 				continue

@@ -50,6 +50,9 @@ const scanBatch = 1024
 // measured; config limits buffer.max_bytes to 1 GiB on 32-bit builds.
 type bboltStore struct{ db *bolt.DB }
 
+// commitIsDurable is true because bbolt fsyncs every commit.
+const commitIsDurable = true
+
 func openStore(path string, log *slog.Logger) (store, error) {
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, err
@@ -155,13 +158,16 @@ func (s bboltStore) append(first uint64, entries []Entry, stamp time.Time) error
 	})
 }
 
-func (s bboltStore) pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
+func (s bboltStore) pending(lane Lane, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error) {
 	var out []Record
 	err := s.db.View(func(tx *bolt.Tx) error {
 		records := tx.Bucket(bucketRecords)
 		c := tx.Bucket(bucketQueue).Cursor()
 		for k, _ := c.Seek([]byte{byte(lane)}); k != nil && k[0] == byte(lane) && len(out) < limit; k, _ = c.Next() {
 			seq := binary.BigEndian.Uint64(k[1:])
+			if seq > upTo {
+				return nil
+			}
 			if skip != nil && skip(seq) {
 				continue
 			}

@@ -28,6 +28,10 @@ const (
 // bbolt (32 768 bytes).
 const MaxPointLen = 1024
 
+// MaxPayloadLen is the longest Entry.Payload that Append accepts, in bytes,
+// so that one record always fits in a storage transaction.
+const MaxPayloadLen = 64 << 10
+
 // ErrInvalidEntry is returned by Append for an entry it cannot store.
 var ErrInvalidEntry = errors.New("invalid buffer entry")
 
@@ -74,6 +78,9 @@ func (e Entry) validate() error {
 	}
 	if len(e.Point) > MaxPointLen {
 		return fmt.Errorf("%w: point id of %d bytes is longer than %d", ErrInvalidEntry, len(e.Point), MaxPointLen)
+	}
+	if len(e.Payload) > MaxPayloadLen {
+		return fmt.Errorf("%w: payload of %d bytes is longer than %d", ErrInvalidEntry, len(e.Payload), MaxPayloadLen)
 	}
 	return nil
 }

@@ -58,6 +58,7 @@ func applyDefaults(c *Config) (inherited map[string]bool) {
 	inherited = map[string]bool{}
 	setString(&c.Site.Lang, DefaultLang)
 	setString(&c.Site.Timezone, DefaultTimezone)
+	setString(&c.Site.Clock, ClockNTP)
 	setString(&c.Board.Profile, DefaultBoard)
 	setDuration(&c.Board.WatchdogTimeout, DefaultWatchdogTimeout)
 	setDuration(&c.Board.WatchdogStall, DefaultWatchdogStall)

@@ -42,7 +42,20 @@ type Site struct {
 	Timezone       string `yaml:"timezone"`
 	// Lang is the language of installer-facing output: zh-CN or en.
 	Lang string `yaml:"lang"`
+	// Clock selects what makes the system clock count as synchronised:
+	// ClockNTP or ClockRTC.
+	Clock string `yaml:"clock"`
 }
+
+// Values of site.clock.
+const (
+	// ClockNTP counts the clock as synchronised while the kernel reports
+	// it synchronised by NTP (adjtimex), and its time is plausible.
+	ClockNTP = "ntp"
+	// ClockRTC trusts a battery-backed clock without NTP: any plausible
+	// time counts as synchronised.
+	ClockRTC = "rtc"
+)
 
 // Board selects the I/O board profile that maps logical outputs (horn,
 // beacon, ESD relays) and inputs (buttons, limit switches) to hardware.

@@ -171,6 +171,7 @@ func (v *validator) validateSite() {
 		v.add("site.gateway_id", "%s: %q is not one of %s", "site.gateway_id", s.GatewayID, "letters, digits, _ . - (at most 64)")
 	}
 	v.oneOf("site.lang", s.Lang, "zh-CN", "en")
+	v.oneOf("site.clock", s.Clock, ClockNTP, ClockRTC)
 	if _, err := time.LoadLocation(s.Timezone); err != nil {
 		v.add("site.timezone", "%s: %q is not one of %s", "site.timezone", s.Timezone, "IANA time zones such as Asia/Shanghai")
 	}

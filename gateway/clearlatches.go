@@ -57,6 +57,7 @@ func ClearLatches(cfg *config.Config, log *slog.Logger) (ClearedLatches, error) 
 	if err != nil {
 		return ClearedLatches{}, err
 	}
+	useClockSource(cfg.Site.Clock, log)
 	cleared, err := clearLatches(cfg, buf)
 	return cleared, errors.Join(err, buf.Close())
 }

@@ -36,6 +36,11 @@ const (
 	OutputChanged  EventKind = "output_changed"
 	// WriteUnconfirmed: a command written to a device did not read back.
 	WriteUnconfirmed EventKind = "write_unconfirmed"
+	// ModbusWrite: an installer wrote a coil or holding register through
+	// the local API. Operator is the account, Device the device or
+	// BUS:UNIT, Value the value written; Text gives the address and
+	// whether the device kept the value.
+	ModbusWrite EventKind = "modbus_write"
 	// RecordsEvicted: the buffer removed records to stay within its age,
 	// byte budget or free-space limits; Text gives the counts per lane,
 	// how many were never uploaded, and the seq ranges.
@@ -54,6 +59,17 @@ const (
 	// page's accounts; Operator names who made them.
 	AccountCreated EventKind = "account_created"
 	AccountRemoved EventKind = "account_removed"
+	// OutputTestStarted and OutputTestEnded: an installer drove Output to
+	// its active (tripped) state for a commissioning test, until Until;
+	// Operator names the installer. After the end the output follows the
+	// alarm logic again.
+	OutputTestStarted EventKind = "output_test_started"
+	OutputTestEnded   EventKind = "output_test_ended"
+	// ClockStep: the system clock stepped, as when NTP first sets a clock
+	// that booted in 1970. Value is the step in seconds, new clock minus
+	// old clock. Text names the seqs of this run stamped before the step,
+	// and the gateway re-stamps those still queued for upload.
+	ClockStep      EventKind = "clock_step"
 	GatewayStarted EventKind = "gateway_started"
 	GatewayStopped EventKind = "gateway_stopped"
 )
@@ -111,9 +127,10 @@ type Event struct {
 	Cause Cause
 	Code  byte
 	// Operator names the person or account behind an operator action:
-	// acknowledge, silence, reset or bypass.
+	// acknowledge, silence, reset, bypass or output test.
 	Operator string
-	// Reason and Until are a bypass_on event's reason and expiry.
+	// Reason and Until are a bypass_on event's reason and expiry; Until
+	// is also the planned end of an output_test_started event's test.
 	Reason string
 	Until  time.Time
 }

@@ -294,6 +294,7 @@ func (u *Uplink) fillBacklog(s *session, p *pumpState, lane buffer.Lane) error {
 			p.heldBack = true
 			return nil
 		}
+		durable := u.opts.Store.Stats().DurableSeq
 		recs, err := u.opts.Store.PendingFrom(lane, p.backlogFrom[lane], n, nil)
 		if err != nil {
 			return err
@@ -305,7 +306,10 @@ func (u *Uplink) fillBacklog(s *session, p *pumpState, lane buffer.Lane) error {
 				break
 			}
 		}
-		if len(historical) < n {
+		// A short read ends the backlog unless it may have stopped at
+		// the buffer's last durable seq, below historicalUpTo: the rest
+		// follows after the next sync.
+		if len(historical) < n && (len(historical) < len(recs) || durable >= s.historicalUpTo) {
 			p.backlogDone[lane] = true
 		}
 		if len(historical) == 0 {

@@ -34,6 +34,12 @@ func openBuffer(t *testing.T) *buffer.Buffer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	// The buffer's Run syncs appended telemetry, as in the gateway:
+	// Pending returns telemetry only once it is synced.
+	ctx, cancel := context.WithCancel(context.Background())
+	var run sync.WaitGroup
+	run.Go(func() { _ = b.Run(ctx) })
+	t.Cleanup(func() { cancel(); run.Wait() })
 	return b
 }
 

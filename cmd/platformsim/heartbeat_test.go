@@ -97,6 +97,10 @@ func TestRunValidatesUplinkHeartbeats(t *testing.T) {
 		Point: "GT-102.conc", Time: time.Now(), Value: 3, Quality: gwrecord.Good, ClockSynced: true})}}); err != nil {
 		t.Fatal(err)
 	}
+	// The buffer hands telemetry to the uplink only once it is synced.
+	if err := b.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	cfg := &gwconfig.Config{
 		Site: gwconfig.Site{EnterpriseCode: testEnterprise, GatewayID: testGateway, Timezone: "Asia/Shanghai"},
 		Points: []gwconfig.Point{{ID: "GT-102.conc", Unit: "%LEL",
