@@ -158,6 +158,7 @@ func serve(cfg *config.Config, level string, consoleOut, stderr io.Writer, pr *m
 	if log == nil {
 		return exitUsage
 	}
+	logMemoryLimit(log)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -5,30 +5,30 @@
 //
 // Usage:
 //
-//	rssprobe -mode write -dir DIR -records N
-//	rssprobe -mode open -dir DIR
+//	rssprobe -mode write -dir DIR [-records N] [-settle D] [-heapprofile FILE]
+//	rssprobe -mode open -dir DIR [-settle D] [-heapprofile FILE]
 //
 // write appends N records of a 500-point plant, 500 per Append with one
 // alarm event in each, and measures before Close. open opens a filled
 // buffer as a restarted gatewayd does and reads the first upload batch of
-// each lane. Both print one JSON object with VmRSS and VmHWM in kB.
+// each lane. Both print one JSON object with the memory in kB.
+//
+// Like gatewayd, the probe applies the Go soft memory limit of package
+// memlimit, so GOMEMLIMIT in its environment overrides the default.
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/plantgw/plantgw/buffer"
 	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/internal/memlimit"
 	"github.com/plantgw/plantgw/record"
 )
 
@@ -41,26 +41,38 @@ type Result struct {
 	Mode    string `json:"mode"`
 	Records uint64 `json:"records"`
 	Pending int    `json:"pending"`
-	// RSSKB and HWMKB are VmRSS and VmHWM (peak RSS) in kB.
-	RSSKB int64 `json:"rss_kb"`
-	HWMKB int64 `json:"hwm_kb"`
-	// GoHeapKB is the Go heap in use and GoSysKB all memory the Go
-	// runtime holds from the system (runtime.MemStats HeapInuse and Sys),
-	// so the output separates Go allocations from mapped files.
-	GoHeapKB uint64 `json:"go_heap_kb"`
-	GoSysKB  uint64 `json:"go_sys_kb"`
+	// GoMemoryLimitKB is the Go soft memory limit in force, 0 for none.
+	GoMemoryLimitKB int64 `json:"go_memory_limit_kb"`
+	// Memory is measured once the writes or reads are done.
+	Memory
+	// Settled is measured again after -settle with the buffer open and
+	// idle, so that Badger's background work can finish. It is absent
+	// when -settle is 0.
+	Settled *Memory `json:"settled,omitempty"`
+}
+
+// options are the probe's command-line flags.
+type options struct {
+	mode        string
+	dir         string
+	records     int
+	settle      time.Duration
+	heapProfile string
 }
 
 func main() {
-	mode := flag.String("mode", "write", "write: fill the buffer; open: open a filled buffer")
-	dir := flag.String("dir", "", "buffer directory (required)")
-	records := flag.Int("records", 1_000_000, "records to append in write mode")
+	var o options
+	flag.StringVar(&o.mode, "mode", "write", "write: fill the buffer; open: open a filled buffer")
+	flag.StringVar(&o.dir, "dir", "", "buffer directory (required)")
+	flag.IntVar(&o.records, "records", 1_000_000, "records to append in write mode")
+	flag.DurationVar(&o.settle, "settle", 0, "idle time before a second measurement; 0 skips it")
+	flag.StringVar(&o.heapProfile, "heapprofile", "", "write a pprof heap profile to this file after the first measurement")
 	flag.Parse()
-	if *dir == "" {
+	if o.dir == "" {
 		fmt.Fprintln(os.Stderr, "rssprobe: -dir is missing")
 		os.Exit(2)
 	}
-	res, err := run(*mode, *dir, *records)
+	res, err := run(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "rssprobe:", err)
 		os.Exit(1)
@@ -71,36 +83,52 @@ func main() {
 	}
 }
 
-func run(mode, dir string, records int) (Result, error) {
+func run(o options) (Result, error) {
+	res := Result{Mode: o.mode}
+	if limit, _ := memlimit.Apply(); !memlimit.Unlimited(limit) {
+		res.GoMemoryLimitKB = limit / 1024
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	buf, err := buffer.Open(buffer.Options{Path: dir, SyncInterval: config.DefaultSyncInterval.D(), Logger: logger})
+	buf, err := buffer.Open(buffer.Options{Path: o.dir, SyncInterval: config.DefaultSyncInterval.D(), Logger: logger})
 	if err != nil {
-		return Result{}, err
+		return res, err
 	}
 	defer buf.Close()
 
-	switch mode {
+	switch o.mode {
 	case "write":
-		if err := fill(buf, records); err != nil {
-			return Result{}, err
+		if err := fill(buf, o.records); err != nil {
+			return res, err
 		}
 	case "open":
 		for _, lane := range buffer.Lanes {
 			if _, err := buf.Pending(lane, config.DefaultMaxRecords, nil); err != nil {
-				return Result{}, err
+				return res, err
 			}
 		}
 	default:
-		return Result{}, fmt.Errorf("unknown mode %q; want write or open", mode)
+		return res, fmt.Errorf("unknown mode %q; want write or open", o.mode)
 	}
 
 	st := buf.Stats()
-	res := Result{Mode: mode, Records: st.LastSeq, Pending: st.Pending[buffer.Events] + st.Pending[buffer.Telemetry]}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	res.GoHeapKB, res.GoSysKB = ms.HeapInuse/1024, ms.Sys/1024
-	res.RSSKB, res.HWMKB, err = memoryKB()
-	return res, err
+	res.Records, res.Pending = st.LastSeq, st.Pending[buffer.Events]+st.Pending[buffer.Telemetry]
+	if res.Memory, err = readMemory(); err != nil {
+		return res, err
+	}
+	if o.heapProfile != "" {
+		if err := writeHeapProfile(o.heapProfile); err != nil {
+			return res, err
+		}
+	}
+	if o.settle > 0 {
+		time.Sleep(o.settle)
+		settled, err := readMemory()
+		if err != nil {
+			return res, err
+		}
+		res.Settled = &settled
+	}
+	return res, nil
 }
 
 // fill appends n records, one second of the plant per Append.
@@ -126,36 +154,4 @@ func fill(buf *buffer.Buffer, n int) error {
 		}
 	}
 	return nil
-}
-
-// memoryKB returns VmRSS and VmHWM from /proc/self/status.
-func memoryKB() (rss, hwm int64, err error) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), ":")
-		if !ok || (name != "VmRSS" && name != "VmHWM") {
-			continue
-		}
-		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("parse %s in /proc/self/status: %w", name, err)
-		}
-		if name == "VmRSS" {
-			rss = kb
-		} else {
-			hwm = kb
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return 0, 0, err
-	}
-	if rss == 0 || hwm == 0 {
-		return 0, 0, fmt.Errorf("VmRSS or VmHWM missing in /proc/self/status")
-	}
-	return rss, hwm, nil
 }
