@@ -21,7 +21,7 @@ type bypass struct {
 
 // Errors of the operator actions.
 var (
-	ErrRemote       = errors.New("rejected: a remote command cannot reset, silence, acknowledge or bypass")
+	ErrRemote       = errors.New("rejected: a remote command cannot reset, silence, acknowledge, bypass or test outputs")
 	ErrUnknownPoint = errors.New("no such alarm point")
 	// ErrBypassReason and ErrBypassDuration refuse a bypass without an
 	// operator and reason, or longer than MaxBypass.
@@ -98,9 +98,9 @@ func (e *Engine) interlocked(point string) bool {
 	return false
 }
 
-// Tick ends the bypasses that have expired, raises "failed to close" for
-// valves past their stroke time and checks the HH level switches; the
-// gateway calls it every second.
+// Tick ends the bypasses and the output test that have expired, raises
+// "failed to close" for valves past their stroke time and checks the HH
+// level switches; the gateway calls it every second.
 func (e *Engine) Tick() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -112,6 +112,7 @@ func (e *Engine) Tick() {
 	}
 	e.checkStrokes(now, synced)
 	e.checkSwitches(now, synced)
+	e.expireOutputTest(now, synced)
 	e.update(now, synced, record.SourceAuto)
 }
 

@@ -42,6 +42,10 @@ type Engine struct {
 	latchChanged func()
 	// lightning follows the lightning-warning input; nil without one.
 	lightning *lightning
+	// test is the running output test, nil when none runs; testsStopped
+	// rejects new tests once the gateway is stopping.
+	test         *outputTest
+	testsStopped bool
 }
 
 type interlock struct {
@@ -231,9 +235,17 @@ func (e *Engine) votes(il *interlock) (int, []string) {
 	return len(voters), voters
 }
 
-// desired computes every output's state from the alarm, fault and trip
-// states.
+// desired computes every output's state from the alarm logic and the
+// running output test.
 func (e *Engine) desired() map[string]outputState {
+	out := e.logicStates()
+	e.applyOutputTest(out)
+	return out
+}
+
+// logicStates computes every output's state from the alarm, fault and trip
+// states.
+func (e *Engine) logicStates() map[string]outputState {
 	names := e.outputs.Names()
 	out := make(map[string]outputState, len(names))
 	if !e.armed {

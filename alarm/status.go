@@ -46,20 +46,25 @@ func (e *Engine) Interlocks() []InterlockState {
 }
 
 // OutputState is a board output as the engine last drove it. Active is
-// the tripped (de-energised) state.
+// the tripped (de-energised) state. Failed means the last attempt to drive
+// the output failed, so its state is unknown and Active is false. Held
+// means the alarm logic wants the output active, and Testing that an
+// output test drives it.
 type OutputState struct {
-	Name   string
-	Active bool
+	Name                          string
+	Active, Failed, Held, Testing bool
 }
 
-// OutputStates lists the outputs the engine drives, in name order. An
-// output that could not be driven is left out.
+// OutputStates lists the board's outputs in name order.
 func (e *Engine) OutputStates() []OutputState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]OutputState, 0, len(e.current))
-	for name, st := range e.current {
-		out = append(out, OutputState{Name: name, Active: st.active})
+	logic := e.logicStates()
+	out := make([]OutputState, 0, len(logic))
+	for name, want := range logic {
+		st, driven := e.current[name]
+		out = append(out, OutputState{Name: name, Active: st.active, Failed: !driven, Held: want.active,
+			Testing: e.test != nil && e.test.output == name})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

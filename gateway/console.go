@@ -164,6 +164,8 @@ func (c *console) describe(e record.Event) string {
 		return pr.Sprintf("COMM OK   device %s replies again", e.Device)
 	case record.WriteUnconfirmed:
 		return pr.Sprintf("WRITE     device %s did not confirm a command: %s", e.Device, e.Text)
+	case record.ModbusWrite:
+		return pr.Sprintf("MODBUS WR %s wrote %s to %s: %s", e.Operator, strconv.FormatFloat(e.Value, 'f', -1, 64), e.Device, e.Text)
 	case record.Trip:
 		return c.trip(e)
 	case record.TripReset:
@@ -181,6 +183,11 @@ func (c *console) describe(e record.Event) string {
 		default:
 			return pr.Sprintf("OUTPUT    %s could not be driven: %s", e.Output, e.Text)
 		}
+	case record.OutputTestStarted:
+		return pr.Sprintf("TEST      output %s driven active (de-energised) by %s for a test until %s", e.Output, e.Operator,
+			e.Until.In(c.loc).Format("15:04:05"))
+	case record.OutputTestEnded:
+		return pr.Sprintf("TEST END  output %s: test by %s ended; the alarm logic drives it again", e.Output, e.Operator)
 	case record.GatewayStopped:
 		return pr.Sprintf("STOP      gateway stopped; all outputs de-energised")
 	}

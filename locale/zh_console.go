@@ -53,4 +53,6 @@ var zhCNConsole = map[string]string{
 	"orange":                                                                                                                                "橙色",
 	"red":                                                                                                                                   "红色",
 	"unknown (no valid reading)":                                                                                                            "未知 (没有有效读数)",
+	"TEST      output %s driven active (de-energised) by %s for a test until %s":                                                            "输出测试  输出 %s 由 %s 测试, 动作 (失电) 至 %s",
+	"TEST END  output %s: test by %s ended; the alarm logic drives it again":                                                                "测试结束  输出 %s: %s 的测试已结束, 恢复由报警逻辑控制",
 }

@@ -70,7 +70,8 @@ func (s *Server) Publish(e record.Event) {
 // page's form.
 func EventOf(e record.Event, seq uint64) Event {
 	out := Event{Seq: seq, Kind: string(e.Kind), Time: e.Time, Point: e.Point, Device: e.Device, Output: e.Output,
-		Interlock: e.Interlock, Level: string(e.Level), State: e.State, Source: string(e.Source), Operator: e.Operator, Text: e.Text}
+		Interlock: e.Interlock, Level: string(e.Level), State: e.State, Source: string(e.Source), Operator: e.Operator,
+		Reason: e.Reason, Until: e.Until, Cause: string(e.Cause), Code: int(e.Code), Text: e.Text}
 	if e.HasValue {
 		v := e.Value
 		out.Value = &v

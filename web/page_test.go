@@ -119,7 +119,7 @@ func TestPageCatalogCoversEveryString(t *testing.T) {
 		record.AlarmAcknowledged, record.BypassOn, record.BypassOff, record.ValveFailed, record.ValveUncommanded,
 		record.ValveReset, record.SwitchDisagree, record.SwitchAgree, record.FaultRaised, record.FaultCleared,
 		record.CommLost, record.CommRestored, record.Trip, record.TripReset, record.OutputChanged,
-		record.WriteUnconfirmed, record.RecordsEvicted, record.StoreReplaced, record.LightningWarning,
+		record.OutputTestStarted, record.OutputTestEnded, record.WriteUnconfirmed, record.ModbusWrite, record.RecordsEvicted, record.StoreReplaced, record.LightningWarning,
 		record.AccountCreated, record.AccountRemoved, record.GatewayStarted, record.GatewayStopped}
 	for _, k := range kinds {
 		used["kind."+string(k)] = true

@@ -30,15 +30,15 @@ var (
 
 	qualities    = []string{"good", "uncertain", "bad"}
 	causes       = []string{"timeout", "exception", "crc", "sentinel", "loop_fault", "under_range", "over_range", "stale", "comm_lost", "device_fault", "invalid_text"}
-	eventTypes   = []string{"alarm_raised", "alarm_cleared", "alarm_reset", "alarm_silenced", "alarm_acknowledged", "bypass_on", "bypass_off", "valve_failed", "valve_uncommanded", "valve_reset", "level_switch_disagree", "level_switch_agree", "fault_raised", "fault_cleared", "comm_lost", "comm_restored", "write_unconfirmed", "trip", "trip_reset", "output_changed", "records_evicted", "gateway_started", "gateway_stopped", "lightning_warning", "account_created", "account_removed", "store_replaced"}
+	eventTypes   = []string{"alarm_raised", "alarm_cleared", "alarm_reset", "alarm_silenced", "alarm_acknowledged", "bypass_on", "bypass_off", "valve_failed", "valve_uncommanded", "valve_reset", "level_switch_disagree", "level_switch_agree", "fault_raised", "fault_cleared", "comm_lost", "comm_restored", "write_unconfirmed", "modbus_write", "trip", "trip_reset", "output_changed", "records_evicted", "gateway_started", "gateway_stopped", "clock_step", "lightning_warning", "account_created", "account_removed", "store_replaced", "output_test_started", "output_test_ended"}
 	alarmLevels  = []string{"al1", "al2", "h", "hh", "l", "ll"}
 	eventSources = []string{"auto", "local_button", "local_ui", "remote"}
 
 	// Which event types need a point, a device or an output, as the
 	// protocol's event table states.
 	pointEvents  = []string{"alarm_raised", "alarm_cleared", "alarm_reset", "alarm_acknowledged", "bypass_on", "bypass_off", "fault_raised", "fault_cleared", "level_switch_disagree", "level_switch_agree"}
-	deviceEvents = []string{"comm_lost", "comm_restored", "write_unconfirmed", "valve_failed", "valve_uncommanded", "valve_reset"}
-	outputEvents = []string{"output_changed", "trip", "trip_reset"}
+	deviceEvents = []string{"comm_lost", "comm_restored", "write_unconfirmed", "modbus_write", "valve_failed", "valve_uncommanded", "valve_reset"}
+	outputEvents = []string{"output_changed", "trip", "trip_reset", "output_test_started", "output_test_ended"}
 )
 
 // validateRecord checks one element of records. kind is the record kind that

@@ -182,6 +182,10 @@ func TestValidateValidMessages(t *testing.T) {
 			payload: withEvent(both(set("event", "trip"), set("output", "DO-3"), remove("level")))},
 		{name: "fault with null value", kind: topicEvents, meta: qos1,
 			payload: withEvent(both(set("event", "fault_raised"), set("value", nil), remove("level")))},
+		{name: "output test started", kind: topicEvents, meta: qos1,
+			payload: withEvent(both(set("event", "output_test_started"), set("output", "esd-1"), set("operator", "zhang"),
+				set("until", "2026-12-04T20:15:05.981+08:00"), set("source", "local_ui"), set("point_id", ""),
+				remove("hazard_code"), remove("point_code"), remove("level"), set("value", nil)))},
 	})
 }
 
@@ -281,6 +285,7 @@ func TestValidateMessageRules(t *testing.T) {
 			payload: withEvent(both(remove("point_id"), remove("hazard_code"), remove("point_code"))), wantErr: "records[0].point_id: required for event alarm_raised"},
 		{name: "device missing on comm_lost", kind: topicEvents, meta: qos1, payload: withEvent(both(set("event", "comm_lost"), remove("level"))), wantErr: "records[0].device: required for event comm_lost"},
 		{name: "output missing on trip", kind: topicEvents, meta: qos1, payload: withEvent(both(set("event", "trip"), remove("level"))), wantErr: "records[0].output: required for event trip"},
+		{name: "output missing on output test", kind: topicEvents, meta: qos1, payload: withEvent(both(set("event", "output_test_ended"), remove("level"))), wantErr: "records[0].output: required for event output_test_ended"},
 		{name: "event value boolean", kind: topicEvents, meta: qos1, payload: withEvent(set("value", true)), wantErr: "records[0].value: must be a number or null"},
 		{name: "text not string", kind: topicEvents, meta: qos1, payload: withEvent(set("text", 5)), wantErr: "records[0].text: must be a string"},
 		{name: "event field on sample", kind: topicTelemetry, meta: qos1, payload: withSample(set("event", "alarm_raised")), wantErr: "records[0].event: unknown field"},
