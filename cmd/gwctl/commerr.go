@@ -46,6 +46,11 @@ func isGatewayException(code byte) bool { return code == 0x0A || code == 0x0B }
 // commError explains a failed request to unit on line l, with what to
 // check next.
 func commError(err error, l line, unit uint8) error {
+	// An error of the gateway's local API already names what failed.
+	var u *userError
+	if errors.As(err, &u) {
+		return err
+	}
 	var ex *wire.Exception
 	var netErr *net.OpError
 	switch {

@@ -9,7 +9,7 @@ import (
 )
 
 var readUsage = []string{
-	"Usage: gwctl read (--port PATH | --tcp HOST:PORT) --unit N ADDRESS [flags]",
+	"Usage: gwctl read (--port PATH | --tcp HOST:PORT | --bus NAME) --unit N ADDRESS [flags]",
 	"Reads coils or registers of one unit and decodes them with the gateway's own decoder, as a config point with the same type and byte order.",
 	"Prints the reference address, the wire address, the raw value in hexadecimal and the decoded value of each.",
 	"  --port PATH        serial port of the RS-485 line, such as /dev/ttyUSB0",
@@ -31,12 +31,17 @@ var readUsage = []string{
 	"  --scale F, --offset F  engineering value = raw value × scale + offset (default 1 and 0)",
 	"  --timeout D        time to wait for the reply (default 500ms); an RTU line adds the reply's time on the wire",
 	"  --poll D           read again every D, such as 1s, until Ctrl-C",
+	"  --gateway ADDRESS  send the request through the local API of the gateway at this address, such as 192.168.100.1:8080; gwctl does so by itself when gatewayd has --port open",
+	"  --bus NAME         the bus of the gateway's config to use, instead of --port or --tcp; implies the local API",
+	"Through the local API the gateway's bus runs the request between its polls, with the bus's own baud rate, parity and timeout,",
+	"and needs an installer login (gwctl login). --baud, --parity, --stop-bits and --timeout then do not apply.",
 }
 
 // readOptions is the parsed read command line.
 type readOptions struct {
-	line line
-	req  readRequest
+	line  line
+	route gatewayRoute
+	req   readRequest
 	// poll is the period of repeated reads, or 0 to read once.
 	poll time.Duration
 }
@@ -44,6 +49,7 @@ type readOptions struct {
 func parseReadFlags(args []string) (readOptions, error) {
 	fs := newFlagSet("read")
 	lf := addLineFlags(fs, config.DefaultBusTimeout.D().String())
+	rf := addRouteFlags(fs)
 	af := addAddressFlags(fs)
 	vf := addValueFlags(fs)
 	unit := fs.String("unit", "1", "")
@@ -58,10 +64,10 @@ func parseReadFlags(args []string) (readOptions, error) {
 	}
 
 	var o readOptions
-	if o.line, err = lf.parse(false); err != nil {
+	if o.line, o.route, err = rf.parse(lf); err != nil {
 		return readOptions{}, err
 	}
-	if o.req.unit, err = o.line.checkUnit(*unit); err != nil {
+	if o.req.unit, err = o.route.checkUnit(o.line, *unit); err != nil {
 		return readOptions{}, err
 	}
 	if o.req.loc, err = af.parse(); err != nil {
@@ -91,20 +97,11 @@ func runRead(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	claim, err := o.line.claim()
+	conn, release, err := o.route.connect(ctx, e, &o.line, o.req.replyBytes())
 	if err != nil {
 		return e.fail(err)
 	}
-	defer claim.Close()
-	var setting serialSetting
-	if len(o.line.settings) > 0 {
-		setting = o.line.settings[0]
-	}
-	conn, err := o.line.dial(setting, o.req.replyBytes())
-	if err != nil {
-		return e.fail(err)
-	}
-	defer conn.Close()
+	defer release()
 
 	code := readAndPrint(ctx, e, conn, o)
 	if o.poll == 0 {

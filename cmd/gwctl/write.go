@@ -13,7 +13,7 @@ import (
 )
 
 var writeUsage = []string{
-	"Usage: gwctl write (--port PATH | --tcp HOST:PORT) --unit N ADDRESS --value V [flags]",
+	"Usage: gwctl write (--port PATH | --tcp HOST:PORT | --bus NAME) --unit N ADDRESS --value V [flags]",
 	"Writes one coil (function 05) or one holding register (function 06), then reads it back and says whether the device kept the value.",
 	"Values of two or more registers need function 16, and several coils function 15, which the gateway's Modbus master does not send yet.",
 	"A write changes the plant: a coil may open or close a valve. Write only what the device's manual and the site's permit allow.",
@@ -22,12 +22,14 @@ var writeUsage = []string{
 	"  --value V          the value: true or false (also 1/0, on/off) for a coil; a number, or a bit pattern such as 0x00FF, for a register",
 	"  --type T           for a register: uint16 (default), int16 or bcd16",
 	"  --order O          for a register: ABCD (default) or BADC, which swaps the register's two bytes",
+	"  --gateway ADDRESS, --bus NAME: as for gwctl read; a write through the gateway's local API is stored as a modbus_write event with your account",
 }
 
 // writeOptions is the parsed write command line.
 type writeOptions struct {
-	line line
-	req  readRequest
+	line  line
+	route gatewayRoute
+	req   readRequest
 	// on is the coil value; raw the register value as sent on the wire.
 	on  bool
 	raw uint16
@@ -36,6 +38,7 @@ type writeOptions struct {
 func parseWriteFlags(args []string) (writeOptions, error) {
 	fs := newFlagSet("write")
 	lf := addLineFlags(fs, config.DefaultBusTimeout.D().String())
+	rf := addRouteFlags(fs)
 	af := addAddressFlags(fs)
 	unit := fs.String("unit", "1", "")
 	typ := fs.String("type", "", "")
@@ -50,10 +53,10 @@ func parseWriteFlags(args []string) (writeOptions, error) {
 	}
 
 	var o writeOptions
-	if o.line, err = lf.parse(false); err != nil {
+	if o.line, o.route, err = rf.parse(lf); err != nil {
 		return writeOptions{}, err
 	}
-	if o.req.unit, err = o.line.checkUnit(*unit); err != nil {
+	if o.req.unit, err = o.route.checkUnit(o.line, *unit); err != nil {
 		return writeOptions{}, err
 	}
 	if o.req.loc, err = af.parse(); err != nil {
@@ -109,20 +112,11 @@ func runWrite(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	claim, err := o.line.claim()
+	conn, release, err := o.route.connect(ctx, e, &o.line, o.req.replyBytes())
 	if err != nil {
 		return e.fail(err)
 	}
-	defer claim.Close()
-	var setting serialSetting
-	if len(o.line.settings) > 0 {
-		setting = o.line.settings[0]
-	}
-	conn, err := o.line.dial(setting, o.req.replyBytes())
-	if err != nil {
-		return e.fail(err)
-	}
-	defer conn.Close()
+	defer release()
 
 	if err := o.send(ctx, conn); err != nil {
 		return e.fail(commError(err, o.line, o.req.unit))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/plantgw/plantgw/config"
@@ -36,6 +37,7 @@ type Poller struct {
 	sink    Sink
 	clock   Clock
 	writes  chan Write
+	reads   chan readRequest
 	log     *slog.Logger
 	// reported is the line counters as last logged, reportedUnits each
 	// unit's.
@@ -89,7 +91,7 @@ type device struct {
 // per distinct period among its points.
 func NewPoller(cfg *config.Config, bus config.Bus, conn Conn, sink Sink, clock Clock) (*Poller, error) {
 	p := &Poller{bus: bus, conn: conn, sink: sink, clock: clock, writes: make(chan Write, writeQueueSize),
-		log: slog.New(slog.DiscardHandler), reportedUnits: map[uint8]wire.UnitCounts{}}
+		reads: make(chan readRequest, readQueueSize), log: slog.New(slog.DiscardHandler), reportedUnits: map[uint8]wire.UnitCounts{}}
 	for _, dc := range cfg.Devices {
 		if dc.Bus != bus.Name {
 			continue
@@ -131,10 +133,12 @@ func (p *Poller) Run(ctx context.Context) error {
 	}
 	defer p.conn.Close()
 	defer p.failPendingWrites()
+	defer p.failPendingReads()
 	for ctx.Err() == nil {
 		d := p.nextDue()
 		if d == nil {
-			<-ctx.Done()
+			// A bus without devices still serves an installer's reads.
+			p.wait(ctx, time.Duration(math.MaxInt64))
 			break
 		}
 		now, _ := p.clock()
@@ -146,6 +150,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		}
 		p.pollDevice(ctx, d)
 		p.schedule(d)
+		p.serveQueued(ctx)
 		p.reportLine(now, false)
 	}
 	now, _ := p.clock()

@@ -14,19 +14,35 @@ import (
 // rare; a full queue means the bus is stuck and the caller must know.
 const writeQueueSize = 16
 
-// ErrWriteQueueFull is returned when a bus already has writeQueueSize
-// writes waiting.
-var ErrWriteQueueFull = errors.New("write queue full")
+// Errors of a write.
+var (
+	// ErrWriteQueueFull is returned when a bus already has
+	// writeQueueSize writes waiting.
+	ErrWriteQueueFull = errors.New("write queue full")
+	// ErrReadBack is returned when the write was sent but reading it
+	// back failed, so it is not confirmed.
+	ErrReadBack = errors.New("read back failed")
+	// ErrNotKept is returned when the device acknowledged the write but
+	// reads back another value.
+	ErrNotKept = errors.New("device did not keep the value")
+)
 
 // Write is one command to a device: a coil (0 or 1) or a holding register.
 type Write struct {
 	Device string
-	Table  config.Table
-	Addr   uint16
-	Value  uint16
+	// Unit addresses a unit that no configured device has; it is used
+	// only when Device is empty.
+	Unit  uint8
+	Table config.Table
+	Addr  uint16
+	Value uint16
 	// Source is who asked for the write, for the event if it fails.
 	Source record.Source
-	done   chan error
+	// NotAfter, when set, is the latest time the bus goroutine may start
+	// the write; a write still queued then is dropped with ErrNotSent.
+	// Valve commands leave it zero, so they run however late.
+	NotAfter time.Time
+	done     chan error
 }
 
 // Submit queues a write for the bus goroutine and waits for its result: nil
@@ -50,21 +66,37 @@ func (p *Poller) Submit(ctx context.Context, w Write) error {
 // execute runs a write on the bus goroutine: write, read back, compare. A
 // write the device does not confirm raises a write_unconfirmed event.
 func (p *Poller) execute(ctx context.Context, w Write) {
+	if !w.NotAfter.IsZero() && time.Now().After(w.NotAfter) {
+		w.done <- fmt.Errorf("write to %s: %w", p.target(w), ErrNotSent)
+		return
+	}
 	err := p.writeAndVerify(ctx, w)
 	if err != nil {
 		now, synced := p.clock()
-		p.sink.Event(record.Event{Kind: record.WriteUnconfirmed, Time: now, ClockSynced: synced, Device: w.Device, Source: w.Source,
-			Text: fmt.Sprintf("write of %d to %s %d on %s not confirmed: %v", w.Value, w.Table, w.Addr, w.Device, err)})
+		p.sink.Event(record.Event{Kind: record.WriteUnconfirmed, Time: now, ClockSynced: synced, Device: p.target(w), Source: w.Source,
+			Text: fmt.Sprintf("write of %d to %s %d on %s not confirmed: %v", w.Value, w.Table, w.Addr, p.target(w), err)})
 	}
 	w.done <- err
 }
 
-func (p *Poller) writeAndVerify(ctx context.Context, w Write) error {
-	d := p.device(w.Device)
-	if d == nil {
-		return fmt.Errorf("no device %q on bus %s", w.Device, p.bus.Name)
+// target names the device a write goes to, or BUS:UNIT for a unit that
+// no configured device has, as events name it.
+func (p *Poller) target(w Write) string {
+	if w.Device != "" {
+		return w.Device
 	}
-	unit := uint8(d.cfg.Unit)
+	return fmt.Sprintf("%s:%d", p.bus.Name, w.Unit)
+}
+
+func (p *Poller) writeAndVerify(ctx context.Context, w Write) error {
+	unit := w.Unit
+	if w.Device != "" {
+		d := p.device(w.Device)
+		if d == nil {
+			return fmt.Errorf("no device %q on bus %s", w.Device, p.bus.Name)
+		}
+		unit = uint8(d.cfg.Unit)
+	}
 	switch w.Table {
 	case config.Coils:
 		if err := p.conn.WriteCoil(ctx, unit, w.Addr, w.Value != 0); err != nil {
@@ -72,10 +104,10 @@ func (p *Poller) writeAndVerify(ctx context.Context, w Write) error {
 		}
 		bits, err := p.conn.ReadBits(ctx, unit, config.Coils, w.Addr, 1)
 		if err != nil {
-			return fmt.Errorf("read back coil: %w", err)
+			return fmt.Errorf("coil: %w: %w", ErrReadBack, err)
 		}
 		if len(bits) == 0 || bits[0] != (w.Value != 0) {
-			return fmt.Errorf("coil reads back %v", bits)
+			return fmt.Errorf("%w: coil reads back %v", ErrNotKept, bits)
 		}
 	case config.HoldingRegisters:
 		if err := p.conn.WriteRegister(ctx, unit, w.Addr, w.Value); err != nil {
@@ -83,10 +115,10 @@ func (p *Poller) writeAndVerify(ctx context.Context, w Write) error {
 		}
 		regs, err := p.conn.ReadRegisters(ctx, unit, config.HoldingRegisters, w.Addr, 1)
 		if err != nil {
-			return fmt.Errorf("read back register: %w", err)
+			return fmt.Errorf("register: %w: %w", ErrReadBack, err)
 		}
 		if len(regs) == 0 || regs[0] != w.Value {
-			return fmt.Errorf("register reads back %v", regs)
+			return fmt.Errorf("%w: register reads back %v", ErrNotKept, regs)
 		}
 	default:
 		return fmt.Errorf("table %q is read-only; write to coil or holding", w.Table)
@@ -103,8 +135,8 @@ func (p *Poller) device(name string) *device {
 	return nil
 }
 
-// wait sleeps until d or ctx ends, running any writes that arrive in the
-// meantime: a valve command must not wait for the next poll.
+// wait sleeps until d or ctx ends, running any writes and reads that
+// arrive in the meantime: a valve command must not wait for the next poll.
 func (p *Poller) wait(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -116,6 +148,8 @@ func (p *Poller) wait(ctx context.Context, d time.Duration) {
 			return
 		case w := <-p.writes:
 			p.execute(ctx, w)
+		case r := <-p.reads:
+			p.serveRead(ctx, r)
 		}
 	}
 }
@@ -125,7 +159,7 @@ func (p *Poller) failPendingWrites() {
 	for {
 		select {
 		case w := <-p.writes:
-			w.done <- fmt.Errorf("write to %s: bus %s stopped", w.Device, p.bus.Name)
+			w.done <- fmt.Errorf("write to %s: bus %s: %w", p.target(w), p.bus.Name, ErrBusStopped)
 		default:
 			return
 		}
