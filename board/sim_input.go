@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -32,6 +33,9 @@ const inputFilePoll = 100 * time.Millisecond
 //
 //	reset | silence | acknowledge     press and release that button
 //	NAME on | NAME off                set input NAME active or inactive
+//
+// Any other line, such as a misspelled button, is logged as a warning and
+// ignored.
 //
 // A FIFO is read as written. A regular file is followed like tail -f from
 // its size at start, so lines written before the gateway started are not
@@ -146,6 +150,10 @@ func (s *Sim) inputCommand(line string) {
 	}
 	now := time.Now()
 	switch {
+	case len(fields) == 1 && !slices.Contains(simInputNames, name):
+		// A bare word is a button press, so a misspelled button such as
+		// "rest" would otherwise press an input nothing listens to.
+		s.warnNotButton(line, name)
 	case len(fields) == 1:
 		// A press is a press and a release, as a real button gives.
 		s.log.Info("simulated button pressed", "input", name)
@@ -158,4 +166,48 @@ func (s *Sim) inputCommand(line string) {
 	default:
 		s.log.Warn("input file line ignored; write a button name (reset, silence, acknowledge) or NAME on|off", "line", line)
 	}
+}
+
+// warnNotButton logs a bare word of the input file that names no button,
+// with the button it is a misspelling of, if any.
+func (s *Sim) warnNotButton(line, word string) {
+	attrs := []any{"line", line}
+	if button := closestButton(word); button != "" {
+		attrs = append(attrs, "did_you_mean", button)
+	}
+	s.log.Warn("input file line ignored: not a button; the buttons are acknowledge, reset and silence, and other inputs take NAME on or NAME off", attrs...)
+}
+
+// closestButton returns the button name at most two single-letter edits
+// from word, or "" when there is none.
+func closestButton(word string) string {
+	best, bestDistance := "", 3
+	for _, name := range simInputNames {
+		if d := editDistance(word, name); d < bestDistance {
+			best, bestDistance = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, counted in
+// bytes: input names are ASCII.
+func editDistance(a, b string) int {
+	previous := make([]int, len(b)+1)
+	for j := range previous {
+		previous[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		current := make([]int, len(b)+1)
+		current[0] = i
+		for j := 1; j <= len(b); j++ {
+			substitution := previous[j-1]
+			if a[i-1] != b[j-1] {
+				substitution++
+			}
+			current[j] = min(previous[j]+1, current[j-1]+1, substitution)
+		}
+		previous = current
+	}
+	return previous[len(b)]
 }

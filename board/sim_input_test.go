@@ -1,9 +1,12 @@
 package board
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -52,7 +55,8 @@ func TestSimInputFilePressesButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := f.WriteString("silence\nxv-101-closed on\n"); err != nil {
+	// "rest" is a misspelled reset: ignored, so silence comes first.
+	if _, err := f.WriteString("rest\nsilence\nxv-101-closed on\n"); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []InputEvent{{Name: "silence", Active: true}, {Name: "silence", Active: false}, {Name: "xv-101-closed", Active: true}} {
@@ -111,5 +115,67 @@ func TestInputQueueCountsDrops(t *testing.T) {
 	}
 	if e := <-q.C(); e.Name != "silence" || e.Dropped != 3 {
 		t.Errorf("next event %s with Dropped %d, want silence with 3", e.Name, e.Dropped)
+	}
+}
+
+// A bare word that is not a button is logged and ignored, so a typo
+// presses nothing; NAME on|off still drives any input.
+func TestSimInputIgnoresUnknownWords(t *testing.T) {
+	var logged bytes.Buffer
+	s := NewSim(simOutputs, "", slog.New(slog.NewTextHandler(&logged, nil)))
+	cases := []struct {
+		line       string
+		didYouMean string
+	}{
+		{"rest", "did_you_mean=reset"},
+		{"Silense", "did_you_mean=silence"},
+		{"xv-101-closed", ""},
+	}
+	for _, c := range cases {
+		logged.Reset()
+		s.inputCommand(c.line)
+		select {
+		case e := <-s.Inputs():
+			t.Errorf("line %q sent input event %s active %v; want none", c.line, e.Name, e.Active)
+		default:
+		}
+		text := logged.String()
+		for _, want := range []string{"level=WARN", "not a button", "acknowledge, reset and silence", "line=" + c.line} {
+			if !strings.Contains(text, want) {
+				t.Errorf("log of line %q lacks %q:\n%s", c.line, want, text)
+			}
+		}
+		if c.didYouMean != "" && !strings.Contains(text, c.didYouMean) {
+			t.Errorf("log of line %q lacks %q:\n%s", c.line, c.didYouMean, text)
+		}
+		if c.didYouMean == "" && strings.Contains(text, "did_you_mean") {
+			t.Errorf("log of line %q suggests a button:\n%s", c.line, text)
+		}
+	}
+
+	s.inputCommand("reset")
+	s.inputCommand("xv-101-closed on")
+	for _, want := range []InputEvent{{Name: "reset", Active: true}, {Name: "reset", Active: false}, {Name: "xv-101-closed", Active: true}} {
+		if e := nextInput(t, s); e.Name != want.Name || e.Active != want.Active {
+			t.Errorf("event %s active %v, want %s active %v", e.Name, e.Active, want.Name, want.Active)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want int
+	}{
+		{"rest", "reset", 1},
+		{"reset", "reset", 0},
+		{"", "ack", 3},
+		{"silense", "silence", 1},
+		{"acknowlegde", "acknowledge", 2},
+	}
+	for _, c := range cases {
+		if got := editDistance(c.a, c.b); got != c.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
 	}
 }

@@ -70,6 +70,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	useClockSource(cfg.Site.Clock, log.With("component", "clock"))
 	g := &Gateway{cfg: cfg, log: log, report: reporter.New(cfg), comm: uplink.NewCommSummary(len(cfg.Devices)), live: newLive(cfg)}
 	if opts.Console != nil && opts.Printer != nil {
 		if g.console, err = newConsole(cfg, opts.Console, opts.Printer); err != nil {
@@ -110,6 +111,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (err error) {
 	var storeDone sync.WaitGroup
 	storeDone.Go(func() { g.store.run(storeCtx) })
 	defer g.stopStore(&storeDone, stopStore)
+	defer g.startClockWatch(backlogUpTo)()
 
 	now, _ := wallClock()
 	g.console.line(now, "SAFE      all outputs de-energised (safe state) until every point has been read once")
@@ -202,6 +204,9 @@ func (g *Gateway) runAcquisitionAndUplink(ctx context.Context, opts Options, res
 
 	g.log.Info("gateway stopping")
 	pollDone.Wait()
+	// An output test still running ends here, so its end is stored
+	// before the stop event.
+	g.engine.StopOutputTests()
 	// The pollers have stopped in order: the drain below must not count as
 	// a stall.
 	g.watchdog.stopPolling()

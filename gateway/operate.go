@@ -59,9 +59,7 @@ func (p plant) Status() web.Status {
 		st.Interlocks = append(st.Interlocks, web.InterlockStatus{Name: il.Name, Tripped: il.Tripped, Points: il.Points,
 			Outputs: il.Outputs, Valves: il.Valves})
 	}
-	for _, o := range g.engine.OutputStates() {
-		st.Outputs = append(st.Outputs, web.OutputStatus{Name: o.Name, Active: o.Active})
-	}
+	st.Outputs = outputStatuses(g.engine.OutputStates())
 	for _, v := range g.engine.Valves() {
 		st.Valves = append(st.Valves, web.ValveStatus{Name: v.Name, Held: v.Held, Open: v.Open, Closed: v.Closed,
 			Failed: v.Failed, Uncommanded: v.Uncommanded})

@@ -47,7 +47,7 @@ var translations = buildCatalog()
 // allZhCN merges the translation tables, which are split by topic.
 func allZhCN() map[string]string {
 	out := map[string]string{}
-	for _, table := range []map[string]string{zhCN, zhCNConfig, zhCNTemplates, zhCNConsole, zhCNUplink, zhCNWeb, zhCNGwctl, zhCNGwctlAPI, zhCNBuffer} {
+	for _, table := range []map[string]string{zhCN, zhCNConfig, zhCNTemplates, zhCNConsole, zhCNUplink, zhCNWeb, zhCNGwctl, zhCNGwctlAPI, zhCNBuffer, zhCNClock, zhCNGwctlOutputs, zhCNGwctlExport} {
 		for k, v := range table {
 			out[k] = v
 		}

@@ -122,11 +122,11 @@ var zhCNGwctl = map[string]string{
 	"planning the reads of config %s failed: %v":    "生成配置 %s 的读取计划失败: %v",
 
 	// Serial ports and connections.
-	"serial port %s is in use by gatewayd (PID %s), and only one program may use an RS-485 line at a time. Stop gatewayd to use this command, or read the values through the gateway's local API, which later versions of gwctl use": "串口 %s 正被 gatewayd (PID %s) 使用, 一条 RS-485 线路同一时间只能由一个程序使用。要使用本命令, 请先停止 gatewayd; 或通过网关的本地 API 读取数值, gwctl 的后续版本会使用该 API",
-	"serial port %s is locked by another program, such as a second gwctl; wait until it ends, then try again":                                                                                                                        "串口 %s 已被另一个程序 (例如另一个 gwctl) 锁定; 请等它结束后再试",
-	"serial port %s is busy: another program opened it for its own use only; stop that program, such as gatewayd, and try again":                                                                                                     "串口 %s 忙: 另一个程序以独占方式打开了它; 请停止该程序 (例如 gatewayd) 后再试",
-	"serial port %s does not exist; check the path, for example with ls /dev/ttyUSB* /dev/ttyS*":                                                                                                                                     "串口 %s 不存在; 请检查路径, 例如用 ls /dev/ttyUSB* /dev/ttyS* 查看",
-	"no permission to open serial port %s; run gwctl as root or add the user to the dialout group":                                                                                                                                   "没有打开串口 %s 的权限; 请以 root 运行 gwctl, 或把用户加入 dialout 组",
+	"serial port %s is in use by gatewayd (PID %s), and only one program may use an RS-485 line at a time. Stop gatewayd to use this command, or see the values that gatewayd reads with gwctl status": "串口 %s 正被 gatewayd (PID %s) 使用, 一条 RS-485 线路同一时间只能由一个程序使用。要使用本命令, 请先停止 gatewayd; 或用 gwctl status 查看 gatewayd 读到的数值",
+	"serial port %s is locked by another program, such as a second gwctl; wait until it ends, then try again":                                                                                          "串口 %s 已被另一个程序 (例如另一个 gwctl) 锁定; 请等它结束后再试",
+	"serial port %s is busy: another program opened it for its own use only; stop that program, such as gatewayd, and try again":                                                                       "串口 %s 忙: 另一个程序以独占方式打开了它; 请停止该程序 (例如 gatewayd) 后再试",
+	"serial port %s does not exist; check the path, for example with ls /dev/ttyUSB* /dev/ttyS*":                                                                                                       "串口 %s 不存在; 请检查路径, 例如用 ls /dev/ttyUSB* /dev/ttyS* 查看",
+	"no permission to open serial port %s; run gwctl as root or add the user to the dialout group":                                                                                                     "没有打开串口 %s 的权限; 请以 root 运行 gwctl, 或把用户加入 dialout 组",
 	"cannot open serial port %s: %v":                    "无法打开串口 %s: %v",
 	"cannot lock serial port %s: %v":                    "无法锁定串口 %s: %v",
 	"serial port %s failed: %v":                         "串口 %s 出错: %v",

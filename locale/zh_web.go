@@ -29,5 +29,10 @@ var zhCNWeb = map[string]string{
 	"no point %q in the configuration":                                           "配置中没有点位 %q",
 	"%d pages already follow the live values; close one and reload this page":    "已有 %d 个页面在接收实时数据; 请关闭其中一个后刷新本页",
 	"%s: use at least %d characters and no spaces, such as 32 random hex digits": "%s: 至少 %d 个字符且不含空格, 例如 32 位随机十六进制数",
+
+	"no output %q on this gateway's board; its outputs are: %s":                         "本网关的板卡上没有输出 %q; 板卡的输出为: %s",
+	"invalid seconds %d: give a whole number from %d to %d":                             "秒数 %d 无效: 应为 %d 到 %d 的整数",
+	"output %s is under test by %s for another %d s; start the next test after it ends": "输出 %s 正由 %s 测试, 还剩 %d 秒; 请在测试结束后再开始下一项测试",
+	"the gateway is stopping and accepts no output test":                                "网关正在停止, 不再接受输出测试",
 	"web.listen: %q serves the local page on every interface, the plant network included; write the address of the maintenance interface, such as 192.168.100.1:8080": "web.listen: %q 会在所有网口上提供本地页面, 包括工厂网络; 请填写维护网口的地址, 例如 192.168.100.1:8080",
 }

@@ -102,8 +102,8 @@ if [ -s "$DEMO_DIR/web/setup-token" ]; then
 	token=$(cat "$DEMO_DIR/web/setup-token")
 	echo "$(zh "[demo] 本地页面: http://127.0.0.1:$DEMO_WEB_PORT/  安装令牌: $token" \
 		"[demo] local page: http://127.0.0.1:$DEMO_WEB_PORT/  setup token: $token")"
-	echo "$(zh "[demo] 或者: bin/gwctl setup --gateway 127.0.0.1:$DEMO_WEB_PORT --token $token --user 用户名" \
-		"[demo] or: bin/gwctl setup --gateway 127.0.0.1:$DEMO_WEB_PORT --token $token --user NAME")"
+	echo "$(zh "[demo] 或者: $bin/gwctl setup --gateway 127.0.0.1:$DEMO_WEB_PORT --token $token --user 账户名" \
+		"[demo] or: $bin/gwctl setup --gateway 127.0.0.1:$DEMO_WEB_PORT --token $token --user NAME")"
 fi
 
 if [ -n "${DEMO_SECONDS:-}" ]; then

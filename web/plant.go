@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"time"
 )
 
 // Plant is the running gateway's interface to the API. Every action is
 // taken on behalf of user, who is named in the event it records.
-// Implementations must not block on the network.
+// Implementations must not block on the network, except ModbusRead and
+// ModbusWrite, which wait for the bus.
 type Plant interface {
 	Status() Status
 	Acknowledge(user string) error
@@ -24,6 +26,25 @@ type Plant interface {
 	// Events returns up to limit events between from and to, newest
 	// first, from the local store.
 	Events(from, to time.Time, limit int) ([]Event, error)
+	// Export reads the samples or events of req from the local store into
+	// out, until ctx ends. A requested point that the configuration lacks
+	// is an *UnknownExportPointError, returned before out.Begin.
+	Export(ctx context.Context, req ExportRequest, out ExportOutput) error
+	// ModbusBuses returns the configured buses.
+	ModbusBuses() []ModbusBus
+	// ModbusRead reads registers or bits of a unit on the bus's own
+	// goroutine, between its polls. It blocks until the reply, at most
+	// for a few bus timeouts or until ctx ends.
+	ModbusRead(ctx context.Context, req ModbusRead) (ModbusReply, error)
+	// ModbusWrite writes one coil or holding register as ModbusRead runs
+	// a read, on behalf of user, reads it back, and records a
+	// modbus_write event.
+	ModbusWrite(ctx context.Context, user string, req ModbusWrite) (ModbusReply, error)
+	// Outputs returns the board's outputs and the running output test.
+	Outputs() OutputList
+	// TestOutput drives output to its active (tripped) state for d, on
+	// behalf of user; see alarm.Engine.TestOutput.
+	TestOutput(output, user string, d time.Duration) error
 }
 
 // Reading is one stored sample of a point, for the trend chart.
@@ -48,7 +69,15 @@ type Event struct {
 	State     string    `json:"state,omitempty"`
 	Source    string    `json:"source,omitempty"`
 	Operator  string    `json:"operator,omitempty"`
-	Text      string    `json:"text"`
+	// Reason and Until are a bypass's reason and expiry; Until is also
+	// the planned end of an output test.
+	Reason string    `json:"reason,omitempty"`
+	Until  time.Time `json:"until,omitzero"`
+	// Cause is why a device's communication was lost, and Code the
+	// exception code of a TCP-to-RTU gateway.
+	Cause string `json:"cause,omitempty"`
+	Code  int    `json:"code,omitempty"`
+	Text  string `json:"text"`
 }
 
 // Metrics are the gateway's counters for Prometheus.
@@ -141,10 +170,31 @@ type InterlockStatus struct {
 }
 
 // OutputStatus is a board output; Active is its tripped, de-energised
-// state.
+// state. Failed means it could not be driven. Held means the alarm logic
+// wants it active, so a test changes nothing; Testing means an output
+// test drives it.
 type OutputStatus struct {
-	Name   string `json:"name"`
-	Active bool   `json:"active"`
+	Name    string `json:"name"`
+	Active  bool   `json:"active"`
+	Failed  bool   `json:"failed,omitempty"`
+	Held    bool   `json:"held,omitempty"`
+	Testing bool   `json:"testing,omitempty"`
+}
+
+// OutputList is the board's outputs in name order and the running output
+// test, if any.
+type OutputList struct {
+	Outputs []OutputStatus `json:"outputs"`
+	Test    *OutputTest    `json:"test,omitempty"`
+}
+
+// OutputTest is a running output test: who started it, when, and when
+// it ends.
+type OutputTest struct {
+	Output   string    `json:"output"`
+	Operator string    `json:"operator"`
+	Started  time.Time `json:"started"`
+	Until    time.Time `json:"until"`
 }
 
 // ValveStatus is a supervised shutoff valve. Held means a tripped

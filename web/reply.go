@@ -39,6 +39,29 @@ const (
 	codeStreamsFull    code = "streams_full"
 	codeNotInterlocked code = "not_interlocked"
 	codeNoBypass       code = "no_bypass"
+	// Output tests.
+	codeUnknownOutput   code = "unknown_output"
+	codeTestSeconds     code = "bad_seconds"
+	codeTestRunning     code = "test_running"
+	codeGatewayStopping code = "gateway_stopping"
+	// Buffer export.
+	codeBadTime      code = "bad_time"
+	codeBadRange     code = "bad_range"
+	codeRangeTooLong code = "range_too_long"
+	codeExportsBusy  code = "exports_busy"
+	// Modbus reads and writes through the gateway.
+	codeModbusTable    code = "modbus_table"
+	codeModbusReadOnly code = "modbus_read_only"
+	codeModbusAddress  code = "modbus_address"
+	codeModbusCount    code = "modbus_count"
+	codeModbusValue    code = "modbus_value"
+	codeModbusUnit     code = "modbus_unit"
+	codeNoBus          code = "no_bus"
+	codeValveHeld      code = "valve_held"
+	codeBusBusy        code = "bus_busy"
+	codeBusTimeout     code = "bus_timeout"
+	codeBusStopped     code = "bus_stopped"
+	codeModbusFailed   code = "modbus_failed"
 )
 
 // messages are the English formats of each code; locale translates them.
@@ -67,6 +90,29 @@ var messages = map[code]string{
 	codeBadLimit:       "invalid limit %q: give a whole number from 1 to %d",
 	codeNoPoint:        "no point %q in the configuration",
 	codeStreamsFull:    "%d pages already follow the live values; close one and reload this page",
+
+	codeUnknownOutput:   "no output %q on this gateway's board; its outputs are: %s",
+	codeTestSeconds:     "invalid seconds %d: give a whole number from %d to %d",
+	codeTestRunning:     "output %s is under test by %s for another %d s; start the next test after it ends",
+	codeGatewayStopping: "the gateway is stopping and accepts no output test",
+
+	codeBadTime:      "invalid %s time %q: give RFC 3339, such as 2026-12-05T08:00:00+08:00, or a date and time in the site's time zone, such as 2026-12-05 08:00",
+	codeBadRange:     "invalid range from %s to %s: the end must be after the start",
+	codeRangeTooLong: "the range from %s to %s is longer than %d days; export it in several parts",
+	codeExportsBusy:  "%d exports are already running; try again when one ends",
+
+	codeModbusTable:    "invalid table %q: use coil, discrete, input or holding",
+	codeModbusReadOnly: "the %s table is read-only; write to a coil or a holding register",
+	codeModbusAddress:  "invalid address %s: give the 0-based wire address, 0 to 65535",
+	codeModbusCount:    "invalid count %s at address %s: one read takes 1 to %s values and ends at address 65535 at the latest",
+	codeModbusValue:    "invalid value %s for a %s: a coil takes 0 or 1, a holding register 0 to 65535",
+	codeModbusUnit:     "invalid unit %d for bus %s: use %d to %d",
+	codeNoBus:          "no bus %q in the configuration; its buses are: %s",
+	codeValveHeld:      "coil %d of unit %d is the command of valve %s, which a tripped interlock holds closed; reset the interlock before opening the valve",
+	codeBusBusy:        "the bus already has its maximum of requests waiting; try again in a few seconds",
+	codeBusTimeout:     "the bus gave no result in time, because its polls keep the line busy or the device is slow; read the value before you try again",
+	codeBusStopped:     "the bus is stopping with the gateway",
+	codeModbusFailed:   "unit %d on bus %s: %v",
 }
 
 type errorBody struct {

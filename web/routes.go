@@ -20,6 +20,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/stream", s.need(Viewer, s.stream))
 	mux.HandleFunc("GET /api/history/{point}", s.need(Viewer, s.history))
 	mux.HandleFunc("GET /api/events", s.need(Viewer, s.events))
+	mux.HandleFunc("GET /api/export", s.need(Viewer, s.export))
 	mux.HandleFunc("GET /metrics", s.metrics)
 
 	mux.HandleFunc("POST /api/alarms/acknowledge", s.need(Operator, s.acknowledge))
@@ -28,6 +29,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/bypasses", s.need(Viewer, s.bypasses))
 	mux.HandleFunc("POST /api/bypasses", s.need(Operator, s.bypass))
 	mux.HandleFunc("DELETE /api/bypasses/{point}", s.need(Operator, s.endBypass))
+	mux.HandleFunc("GET /api/outputs", s.need(Viewer, s.outputs))
+	mux.HandleFunc("POST /api/outputs/test", s.need(Installer, s.testOutput))
+
+	mux.HandleFunc("GET /api/modbus/buses", s.need(Installer, s.modbusBuses))
+	mux.HandleFunc("POST /api/modbus/read", s.need(Installer, s.modbusRead))
+	mux.HandleFunc("POST /api/modbus/write", s.need(Installer, s.modbusWrite))
 
 	mux.HandleFunc("GET /api/accounts", s.need(Installer, s.listAccounts))
 	mux.HandleFunc("POST /api/accounts", s.need(Installer, s.createAccount))

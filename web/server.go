@@ -40,6 +40,9 @@ type Server struct {
 	limiter   *loginLimiter
 	tokenPath string
 	hub       *hub
+	// exports counts the CSV exports running, modbus the Modbus reads and
+	// writes.
+	exports, modbus runLimit
 
 	// mu guards setupToken, which is empty once the first account
 	// exists.

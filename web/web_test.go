@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +31,15 @@ type fakePlant struct {
 	// live holds the points, alarms, interlocks, devices, buffer and
 	// uplink that Status returns; tests change it with update.
 	live Status
+	// export controls the fake's CSV exports (export_test.go).
+	export fakeExport
+	// modbusStarted, when set, receives a value from each Modbus read of
+	// bus "slow", which then waits for its request to end (modbus_test.go).
+	modbusStarted chan struct{}
+	// test is the running output test; stopping rejects new ones as a
+	// stopping gateway does.
+	test     *OutputTest
+	stopping bool
 }
 
 // update changes the status that Status returns.
@@ -143,6 +154,51 @@ func (p *fakePlant) Events(from, to time.Time, limit int) ([]Event, error) {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// fakeOutputNames are the board outputs of the fake plant.
+var fakeOutputNames = []string{"beacon", "esd-1", "horn"}
+
+func (p *fakePlant) Outputs() OutputList {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var list OutputList
+	for _, n := range fakeOutputNames {
+		underTest := p.test != nil && p.test.Output == n
+		list.Outputs = append(list.Outputs, OutputStatus{Name: n, Active: underTest, Testing: underTest})
+	}
+	if p.test != nil {
+		t := *p.test
+		list.Test = &t
+	}
+	return list
+}
+
+// TestOutput starts a test that runs until endTest, rejecting what the
+// alarm engine rejects.
+func (p *fakePlant) TestOutput(output, u string, d time.Duration) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case !slices.Contains(fakeOutputNames, output):
+		return fmt.Errorf("%w: %q", alarm.ErrUnknownOutput, output)
+	case p.stopping:
+		return alarm.ErrOutputTestsStopped
+	case p.test != nil:
+		return &alarm.OutputTestRunningError{Running: alarm.OutputTest{Output: p.test.Output, Operator: p.test.Operator,
+			Started: p.test.Started, Until: p.test.Until}}
+	}
+	start := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	p.test = &OutputTest{Output: output, Operator: u, Started: start, Until: start.Add(d)}
+	p.actions = append(p.actions, "test "+output+" "+u+" "+d.String())
+	return nil
+}
+
+// endTest ends the running output test.
+func (p *fakePlant) endTest() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.test = nil
 }
 
 type clock struct {

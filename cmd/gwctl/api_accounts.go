@@ -10,17 +10,26 @@ import (
 
 var accountsAddUsage = []string{
 	"Usage: gwctl accounts add --name NAME --role viewer|operator|installer [--gateway ADDRESS] [--password-stdin]",
-	"Creates an account of the local page and API; asks for its password twice. Needs an installer login.",
+	"Creates an account of the local page and API. Needs an installer login.",
+	"  --name NAME        the new account's name: 1 to 32 letters, digits, _ . -",
+	"  --role ROLE        viewer: reads status, bypasses, history and events; operator: also acknowledges, silences,",
+	"                     resets and sets bypasses; installer: also adds and removes accounts",
+	gatewayFlagUsage,
+	newPasswordStdinUsage,
+	newPasswordUsage,
 }
 
 var accountsListUsage = []string{
 	"Usage: gwctl accounts list [--gateway ADDRESS]",
 	"Lists the accounts with their roles. Needs an installer login.",
+	gatewayFlagUsage,
 }
 
 var accountsRemoveUsage = []string{
 	"Usage: gwctl accounts remove --name NAME [--gateway ADDRESS]",
-	"Removes an account and ends its sessions. The last installer account cannot be removed.",
+	"Removes an account and ends its sessions. The last installer account cannot be removed. Needs an installer login.",
+	"  --name NAME        the account to remove",
+	gatewayFlagUsage,
 }
 
 func runAccountsAdd(ctx context.Context, e *env, args []string) int {
@@ -33,7 +42,7 @@ func runAccountsAdd(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	if *name == "" || *role == "" {
-		return e.fail(usageError("give --name and --role (viewer, operator or installer)"))
+		return e.fail(usageError("give --name and --role (viewer, operator or installer), such as gwctl accounts add --name liu --role operator"))
 	}
 	c, err := newAPIClient(e, *gateway)
 	if err != nil {
@@ -78,7 +87,7 @@ func runAccountsRemove(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	if *name == "" {
-		return e.fail(usageError("give the account with --name NAME"))
+		return e.fail(usageError("give the account with --name, such as gwctl accounts remove --name liu"))
 	}
 	c, err := newAPIClient(e, *gateway)
 	if err != nil {

@@ -26,6 +26,9 @@ type apiClient struct {
 	http  *http.Client
 }
 
+// gatewayFlagUsage is the help line of --gateway.
+const gatewayFlagUsage = "  --gateway ADDRESS  the local page, such as 192.168.100.1:8080 (default PLANTGW_GATEWAY, else 127.0.0.1:8080)"
+
 // addGatewayFlag adds --gateway to fs.
 func addGatewayFlag(fs *flag.FlagSet) *string {
 	return fs.String("gateway", "", "")
@@ -58,6 +61,8 @@ type apiError struct {
 	Status  int    `json:"-"`
 	Code    string `json:"error"`
 	Message string `json:"message"`
+	// Modbus is the detail of a modbus_failed error (api_modbus.go).
+	Modbus *modbusFailure `json:"modbus,omitempty"`
 }
 
 func (a *apiError) Error() string { return a.Message }
@@ -91,15 +96,7 @@ func (c *apiClient) call(ctx context.Context, method, path string, body, out any
 		return failure(err, "reading the reply of %s failed: %v", c.base, err)
 	}
 	if resp.StatusCode >= 300 {
-		ae := &apiError{Status: resp.StatusCode}
-		if json.Unmarshal(raw, ae) != nil || ae.Message == "" {
-			return failure(nil, "the gateway answered %s with HTTP %d", path, resp.StatusCode)
-		}
-		if resp.StatusCode == http.StatusUnauthorized && ae.Code == "unauthorized" {
-			return failure(ae, "%s; run gwctl login --user NAME", ae.Message)
-		}
-		// The gateway wrote the message in the language gwctl asked for.
-		return &userError{code: exitFailure, format: "%s", args: []any{ae.Message}, cause: ae}
+		return replyError(path, resp.StatusCode, raw)
 	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -107,6 +104,24 @@ func (c *apiClient) call(ctx context.Context, method, path string, body, out any
 		}
 	}
 	return nil
+}
+
+// replyError returns the error of an API reply with status 300 or more
+// and body raw to a request for path.
+func replyError(path string, status int, raw []byte) error {
+	ae := &apiError{Status: status}
+	if json.Unmarshal(raw, ae) != nil || ae.Message == "" {
+		return failure(nil, "the gateway answered %s with HTTP %d", path, status)
+	}
+	if status == http.StatusUnauthorized && ae.Code == "unauthorized" {
+		return failure(ae, "%s; run gwctl login --user NAME", ae.Message)
+	}
+	if status == http.StatusForbidden && ae.Code == "forbidden" {
+		// The message names the account, its role and the role needed.
+		return failure(ae, "%s; log in with such an account: gwctl login --user NAME", ae.Message)
+	}
+	// The gateway wrote the message in the language gwctl asked for.
+	return &userError{code: exitFailure, format: "%s", args: []any{ae.Message}, cause: ae}
 }
 
 // sessionFile holds the session tokens of gwctl login, per gateway. It is

@@ -7,7 +7,7 @@ func init() {
 		command{path: []string{"setup-token"}, summary: "show the one-time setup token on the gateway", usage: setupTokenUsage, run: runSetupToken},
 		command{path: []string{"setup"}, summary: "create the first installer account with the setup token", usage: setupUsage, run: runSetup},
 		command{path: []string{"login"}, summary: "log in to the gateway's local API", usage: loginUsage, run: runLogin},
-		command{path: []string{"logout"}, summary: "end the session with the gateway", usage: []string{"Usage: gwctl logout [--gateway ADDRESS]"}, run: runLogout},
+		command{path: []string{"logout"}, summary: "end the session with the gateway", usage: logoutUsage, run: runLogout},
 		command{path: []string{"status"}, summary: "points, alarms, faults, bypasses, devices, backlog and platform link", usage: statusUsage, run: runStatus},
 		command{path: []string{"alarms", "acknowledge"}, summary: "acknowledge the latched alarms", usage: alarmsUsage, run: runAlarmAction("acknowledge")},
 		command{path: []string{"alarms", "silence"}, summary: "silence the horn", usage: alarmsUsage, run: runAlarmAction("silence")},

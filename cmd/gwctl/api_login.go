@@ -5,12 +5,9 @@ import (
 	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
-
-	"github.com/plantgw/plantgw/config"
 )
 
 // stdin is the reader of --password-stdin; tests replace it.
@@ -19,20 +16,33 @@ var stdin io.Reader = os.Stdin
 var loginUsage = []string{
 	"Usage: gwctl login --user NAME [--gateway ADDRESS] [--password-stdin]",
 	"Logs in to the gateway's local API and keeps the session for the other commands until it expires.",
-	"  --gateway ADDRESS  the local page, such as 192.168.100.1:8080 (default PLANTGW_GATEWAY, else 127.0.0.1:8080)",
-	"  --password-stdin   read the password from standard input instead of asking for it",
+	"  --user NAME        the account to log in as",
+	gatewayFlagUsage,
+	"  --password-stdin   read the password from the first line of standard input instead of asking on the terminal",
 }
 
 var setupUsage = []string{
 	"Usage: gwctl setup --token TOKEN --user NAME [--gateway ADDRESS] [--password-stdin]",
 	"Creates the first installer account with the one-time setup token and logs in.",
 	"The token is in the gateway's log, or shown by gwctl setup-token on the gateway.",
+	"  --token TOKEN      the setup token; case and dashes do not matter",
+	"  --user NAME        the new installer account's name: 1 to 32 letters, digits, _ . -",
+	gatewayFlagUsage,
+	newPasswordStdinUsage,
+	newPasswordUsage,
 }
 
-var setupTokenUsage = []string{
-	"Usage: gwctl setup-token FILE",
-	"Prints the one-time setup token from the state directory (web.state_dir) of the config file. Run it on the gateway.",
+var logoutUsage = []string{
+	"Usage: gwctl logout [--gateway ADDRESS]",
+	"Ends the session on the gateway and removes it from this computer's login file.",
+	gatewayFlagUsage,
 }
+
+// The help lines of a new password, for setup and accounts add.
+const (
+	newPasswordStdinUsage = "  --password-stdin   read the new password from standard input's first line, once, with no second entry to compare"
+	newPasswordUsage      = "Without --password-stdin gwctl asks for the new password twice on the terminal. It needs at least 10 characters, not the account name."
+)
 
 type loginReply struct {
 	User  string `json:"user"`
@@ -147,33 +157,6 @@ func runLogout(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	e.printf("logged out of %s", c.base)
-	return exitOK
-}
-
-func runSetupToken(_ context.Context, e *env, args []string) int {
-	path, err := configFileArg("setup-token", args)
-	if err != nil {
-		return e.fail(err)
-	}
-	cfg, code, ok := loadConfig(e, path)
-	if !ok {
-		return code
-	}
-	file := filepath.Join(cfg.Web.StateDir, "setup-token")
-	data, err := os.ReadFile(file)
-	if os.IsNotExist(err) {
-		if _, aerr := os.Stat(filepath.Join(cfg.Web.StateDir, "accounts.json")); aerr == nil {
-			return e.fail(failure(err, "setup is done: accounts exist in %s; log in with gwctl login", cfg.Web.StateDir))
-		}
-		return e.fail(failure(err, "no setup token in %s yet: start gatewayd once with this config", cfg.Web.StateDir))
-	}
-	if err != nil {
-		return e.fail(failure(err, "cannot read %s: %v; run gwctl as root on the gateway", file, err))
-	}
-	e.printf("setup token: %s", strings.TrimSpace(string(data)))
-	if cfg.Web.Listen != config.WebOff {
-		e.printf("open http://%s/ or run: gwctl setup --gateway %s --token TOKEN --user NAME", cfg.Web.Listen, cfg.Web.Listen)
-	}
 	return exitOK
 }
 

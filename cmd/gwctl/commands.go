@@ -25,8 +25,8 @@ type command struct {
 func (c command) name() string { return strings.Join(c.path, " ") }
 
 // commands lists every gwctl command in the order help shows them. The
-// commands that go through the gateway's local API (status, events,
-// outputs test, bypass) will be added here as they come.
+// commands that go through the gateway's local API add themselves in
+// api_commands.go.
 var commands = []command{
 	{path: []string{"config", "check"}, summary: "check a config file: every error with file:line and how to fix it", usage: configCheckUsage, run: runConfigCheck},
 	{path: []string{"plan"}, summary: "print the Modbus reads the gateway makes for a config file", usage: planUsage, run: runPlan},
@@ -171,8 +171,12 @@ func printUsage(e *env, w io.Writer) {
 	fmt.Fprintln(w, e.pr.Sprintf("Usage: gwctl <command> [flags]"))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, e.pr.Sprintf("Commands:"))
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-14s %s\n", c.name(), e.pr.Sprintf(c.summary))
+		width = max(width, len(c.name()))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name(), e.pr.Sprintf(c.summary))
 	}
 	fmt.Fprintln(w)
 	for _, line := range commonUsage {

@@ -188,7 +188,7 @@ func (l line) claim() (io.Closer, error) {
 		return noLock{}, nil
 	}
 	if pids := gatewaydHolding(l.port); len(pids) > 0 {
-		return nil, failure(errPortBusy, "serial port %s is in use by gatewayd (PID %s), and only one program may use an RS-485 line at a time. Stop gatewayd to use this command, or read the values through the gateway's local API, which later versions of gwctl use", l.port, strconv.Itoa(pids[0]))
+		return nil, failure(errPortBusy, "serial port %s is in use by gatewayd (PID %s), and only one program may use an RS-485 line at a time. Stop gatewayd to use this command, or see the values that gatewayd reads with gwctl status", l.port, strconv.Itoa(pids[0]))
 	}
 	return lockPort(l.port)
 }

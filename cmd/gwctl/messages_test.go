@@ -71,10 +71,14 @@ func collectMessages(n ast.Node, seen map[string]bool) {
 			}
 		}
 	case *ast.ValueSpec:
-		// The usage texts: package-level []string literals named *Usage.
+		// The usage texts: package-level []string literals named *Usage,
+		// and the string constants named *Usage that they share.
 		for i, id := range n.Names {
 			if !strings.HasSuffix(id.Name, "Usage") || i >= len(n.Values) {
 				continue
+			}
+			if s, ok := stringLiteral(n.Values[i]); ok {
+				seen[s] = true
 			}
 			if list, ok := n.Values[i].(*ast.CompositeLit); ok {
 				for _, elt := range list.Elts {

@@ -49,27 +49,39 @@ func startFakeGatewayd(t *testing.T, port string) int {
 	return cmd.Process.Pid
 }
 
-// While gatewayd has the port open, every command that would use the line
-// stops before sending a byte and points to the local API.
+// While gatewayd has the port open, scan stops before sending a byte,
+// and read and write go to its local API instead of the port. No API
+// listens here, so they fail.
 func TestCommandsRefuseThePortOfGatewayd(t *testing.T) {
 	p := startPlant(t)
 	pid := strconv.Itoa(startFakeGatewayd(t, p.port))
+	t.Setenv("PLANTGW_GATEWAY", "127.0.0.1:1")
+	t.Setenv("PLANTGW_SESSION_FILE", filepath.Join(t.TempDir(), "sessions.json"))
+	code, out, errOut := runCLI("scan", "--port", p.port, "--units", "1")
+	if code != exitFailure {
+		t.Errorf("scan: exit %d, want %d", code, exitFailure)
+	}
+	wantContains(t, "stderr", errOut, "串口 "+p.port+" 正被 gatewayd (PID "+pid+") 使用", "请先停止 gatewayd; 或用 gwctl status 查看 gatewayd 读到的数值")
+	if out != "" {
+		t.Errorf("scan printed output although the port is taken:\n%s", out)
+	}
+	_, _, errOut = runCLI("scan", "--port", p.port, "--units", "1", "--lang", "en")
+	wantContains(t, "stderr", errOut, "serial port "+p.port+" is in use by gatewayd (PID "+pid+")", "see the values that gatewayd reads with gwctl status")
+
 	for _, args := range [][]string{
 		{"read", "--port", p.port, "--address", "30001"},
 		{"write", "--port", p.port, "--address", "00001", "--value", "true"},
-		{"scan", "--port", p.port, "--units", "1"},
 	} {
 		code, out, errOut := runCLI(args...)
 		if code != exitFailure {
 			t.Errorf("%v: exit %d, want %d", args, code, exitFailure)
 		}
-		wantContains(t, "stderr", errOut, "串口 "+p.port+" 正被 gatewayd (PID "+pid+") 使用", "请先停止 gatewayd; 或通过网关的本地 API 读取数值")
+		wantContains(t, "stderr", errOut, "串口 "+p.port+" 正被 gatewayd (PID "+pid+") 使用, 因此请求经其本地 API http://127.0.0.1:1 发送",
+			"无法连接 http://127.0.0.1:1 上网关的本地 API")
 		if out != "" {
 			t.Errorf("%v printed output although the port is taken:\n%s", args, out)
 		}
 	}
-	_, _, errOut := runCLI("read", "--port", p.port, "--address", "30001", "--lang", "en")
-	wantContains(t, "stderr", errOut, "serial port "+p.port+" is in use by gatewayd (PID "+pid+")", "the gateway's local API")
 }
 
 // A port that another gwctl has locked is reported busy at once, and is
