@@ -3,6 +3,7 @@ package cfgcheck
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,8 @@ const demoConfig = "../../config/examples/demo.yaml"
 
 // loadEdited loads the demo config with one text replaced, from a copy in
 // a temporary directory.
+var inputFileLine = regexp.MustCompile(`(?m)^  input_file: .*\n`)
+
 func loadEdited(t *testing.T, old, replacement string) *config.Config {
 	t.Helper()
 	data, err := os.ReadFile(demoConfig)
@@ -25,14 +28,18 @@ func loadEdited(t *testing.T, old, replacement string) *config.Config {
 	if !strings.Contains(text, old) {
 		t.Fatalf("demo config does not contain %q", old)
 	}
-	edited := []byte(strings.Replace(text, old, replacement, 1))
+	edited := strings.Replace(text, old, replacement, 1)
+	if !strings.Contains(replacement, "profile: sim") && strings.Contains(replacement, "profile:") {
+		// Only the sim board reads the demo's button file.
+		edited = inputFileLine.ReplaceAllString(edited, "")
+	}
 	path := filepath.Join(t.TempDir(), "site.yaml")
-	if err := os.WriteFile(path, edited, 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// No environment: the demo's ${NAME:-default} references take their
 	// defaults whatever the test's environment holds.
-	cfg, err := config.Parse(path, edited, func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse(path, []byte(edited), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
