@@ -115,22 +115,18 @@ func TestLightningContactStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	inputFile := filepath.Join(dir, "buttons")
-	b, err := board.Open("sim", "", inputFile, log)
+	b, err := board.Open("sim", "", inputFile, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
+	stop := runGateway(t, cfg, b)
 	testenv.WaitFor(t, 5*time.Second, "esd-1 released after the first scan", func() bool { return !b.State()["esd-1"] })
 	press(t, inputFile, "lightning-warning on")
 	time.Sleep(300 * time.Millisecond)
 	press(t, inputFile, "lightning-warning off")
 	time.Sleep(300 * time.Millisecond)
-	cancel()
-	wg.Wait()
+	stop()
 
 	var levels []string
 	for _, e := range testenv.StoredEvents(t, filepath.Join(dir, "buf"), 0) {

@@ -45,8 +45,15 @@ func (s *gasSlave) HandleInputRegisters(r *mb.InputRegistersRequest) ([]uint16, 
 func startGasSlave(t *testing.T) (*gasSlave, int) {
 	t.Helper()
 	slave := &gasSlave{}
+	return slave, startModbusServer(t, slave)
+}
+
+// startModbusServer serves handler over Modbus TCP on a free loopback
+// port until the test ends, and returns the port.
+func startModbusServer(t *testing.T, handler mb.RequestHandler) int {
+	t.Helper()
 	port := testenv.FreePort(t)
-	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
+	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, handler)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +61,25 @@ func startGasSlave(t *testing.T) (*gasSlave, int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Stop() })
-	return slave, port
+	return port
+}
+
+// runGateway runs the gateway of cfg on board b until the returned stop
+// is called or the test ends, and fails the test when Run returns an
+// error. stop waits for Run to return and may be called more than once.
+func runGateway(t *testing.T, cfg *config.Config, b board.Board) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := Run(ctx, cfg, Options{Logger: quietLog(), Board: b, DrainTimeout: 100 * time.Millisecond}); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); wg.Wait() }) }
+	t.Cleanup(stop)
+	return stop
 }
 
 const gatewayYAML = `site: {enterprise_code: E1, gateway_id: gw-t}
@@ -207,16 +232,13 @@ func TestAlarmSeesSamplesTheReportFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := quietLog()
 	b := board.NewSim([]string{"horn", "beacon", "esd-1"}, "", log)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
+	stop := runGateway(t, cfg, b)
 	testenv.WaitFor(t, 5*time.Second, "first scan", func() bool { return !b.State()["esd-1"] })
 	slave.tenths.Store(450)
 	testenv.WaitFor(t, 5*time.Second, "trip at 45 %LEL", func() bool { return b.State()["esd-1"] })
-	cancel()
-	wg.Wait()
+	stop()
 
 	buf, err := buffer.Open(buffer.Options{Path: bufDir, Logger: log})
 	if err != nil {

@@ -1,14 +1,10 @@
 package gateway
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,8 +14,6 @@ import (
 
 	mb "github.com/simonvetter/modbus"
 
-	"github.com/plantgw/plantgw/board"
-	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/internal/testenv"
 	"github.com/plantgw/plantgw/record"
 	"github.com/plantgw/plantgw/web"
@@ -104,55 +98,17 @@ web: {listen: "127.0.0.1:%d"}
 `
 
 // runValveGateway runs a gateway with its local API on loopback in
-// front of a valveSlave, and returns an installer logged in to the API.
-// The gateway stops when the returned function is called or the test
-// ends.
+// front of a valveSlave, and returns an installer logged in to the API,
+// the buffer's directory and a function that stops the gateway. The
+// gateway stops at the end of the test at the latest.
 func runValveGateway(t *testing.T) (*valveSlave, *apiUser, string, func()) {
 	t.Helper()
 	slave := &valveSlave{open: true}
-	port := testenv.FreePort(t)
-	srv, err := mb.NewServer(&mb.ServerConfiguration{URL: fmt.Sprintf("tcp://127.0.0.1:%d", port), Timeout: 5 * time.Second, MaxClients: 2}, slave)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-
-	dir := t.TempDir()
-	bufDir := filepath.Join(dir, "buf")
+	port := startModbusServer(t, slave)
+	bufDir := filepath.Join(t.TempDir(), "buf")
 	webPort := testenv.FreePort(t)
-	cfg, err := config.Parse("test.yaml", fmt.Appendf(nil, valveGatewayYAML, port, testenv.FreePort(t), bufDir, webPort), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := board.NewSim([]string{"horn", "beacon", "esd-1"}, "", log)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
-	t.Cleanup(stop)
-
-	base := fmt.Sprintf("http://127.0.0.1:%d", webPort)
-	testenv.WaitFor(t, 5*time.Second, "local API up", func() bool {
-		resp, err := http.Get(base + "/api/setup")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil
-	})
-	tok, err := os.ReadFile(filepath.Join(dir, "buf-web", "setup-token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ Token string }
-	anon := &apiUser{t: t, base: base}
-	anon.must(200, "POST", "/api/setup", map[string]any{"token": strings.TrimSpace(string(tok)), "user": "zhang", "password": "Tank-farm-2026", "cli": true}, &login)
-	testenv.WaitFor(t, 5*time.Second, "esd-1 released after the first scan", func() bool { return !b.State()["esd-1"] })
-	return slave, &apiUser{t: t, base: base, token: login.Token}, bufDir, stop
+	g := startAPIGateway(t, fmt.Appendf(nil, valveGatewayYAML, port, testenv.FreePort(t), bufDir, webPort), bufDir, webPort)
+	return slave, g.installer, g.bufDir, g.stop
 }
 
 func TestModbusThroughTheRunningGateway(t *testing.T) {

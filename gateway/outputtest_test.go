@@ -1,20 +1,10 @@
 package gateway
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/plantgw/plantgw/board"
-	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/internal/testenv"
 	"github.com/plantgw/plantgw/record"
 	"github.com/plantgw/plantgw/web"
@@ -27,41 +17,9 @@ import (
 // installer.
 func TestLocalAPIOutputTest(t *testing.T) {
 	slave, port := startGasSlave(t)
-	dir := t.TempDir()
-	webPort := testenv.FreePort(t)
-	text := strings.Replace(fmt.Sprintf(gatewayYAML, port, testenv.FreePort(t), filepath.Join(dir, "buf")),
-		`web: {listen: "off"}`, fmt.Sprintf(`web: {listen: "127.0.0.1:%d"}`, webPort), 1)
-	cfg, err := config.Parse("test.yaml", []byte(text), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := board.NewSim([]string{"horn", "beacon", "esd-1"}, "", log)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = Run(ctx, cfg, Options{Logger: log, Board: b, DrainTimeout: 100 * time.Millisecond}) })
-	defer func() { cancel(); wg.Wait() }()
-
-	base := fmt.Sprintf("http://127.0.0.1:%d", webPort)
-	anon := &apiUser{t: t, base: base}
-	testenv.WaitFor(t, 5*time.Second, "local API up", func() bool {
-		resp, err := http.Get(base + "/api/setup")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil
-	})
-	tok, err := os.ReadFile(filepath.Join(dir, "buf-web", "setup-token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ Token string }
-	anon.must(200, "POST", "/api/setup", map[string]any{"token": strings.TrimSpace(string(tok)), "user": "zhang", "password": "Tank-farm-2026", "cli": true}, &login)
-	installer := &apiUser{t: t, base: base, token: login.Token}
-	installer.must(201, "POST", "/api/accounts", map[string]any{"name": "liu", "password": "Shift-B-2026", "role": "operator"}, nil)
-	anon.must(200, "POST", "/api/login", map[string]any{"user": "liu", "password": "Shift-B-2026", "cli": true}, &login)
-	op := &apiUser{t: t, base: base, token: login.Token}
-	testenv.WaitFor(t, 5*time.Second, "esd-1 released after the first scan", func() bool { return !b.State()["esd-1"] })
+	g := startGasAPIGateway(t, port)
+	b, installer := g.board, g.installer
+	op := g.addOperator("liu", "Shift-B-2026")
 
 	op.must(403, "POST", "/api/outputs/test", map[string]any{"output": "esd-1"}, nil)
 	var list web.OutputList
@@ -97,12 +55,11 @@ func TestLocalAPIOutputTest(t *testing.T) {
 	}
 
 	installer.must(202, "POST", "/api/outputs/test", map[string]any{"output": "beacon", "seconds": 30}, nil)
-	cancel()
-	wg.Wait()
+	g.stop()
 
 	var kinds []string
 	var tests []record.Event
-	for _, e := range testenv.StoredEvents(t, filepath.Join(dir, "buf"), 0) {
+	for _, e := range testenv.StoredEvents(t, g.bufDir, 0) {
 		switch e.Kind {
 		case record.OutputTestStarted, record.OutputTestEnded:
 			tests = append(tests, e)

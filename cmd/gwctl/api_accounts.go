@@ -33,18 +33,16 @@ var accountsRemoveUsage = []string{
 }
 
 func runAccountsAdd(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("accounts add")
-	gateway := addGatewayFlag(fs)
-	name := fs.String("name", "", "")
-	role := fs.String("role", "", "")
-	fromStdin := fs.Bool("password-stdin", false, "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	if *name == "" || *role == "" {
-		return e.fail(usageError("give --name and --role (viewer, operator or installer), such as gwctl accounts add --name liu --role operator"))
-	}
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("accounts add")
+	name := cl.String("name", "", "")
+	role := cl.String("role", "", "")
+	fromStdin := cl.Bool("password-stdin", false, "")
+	c, err := cl.client(e, args, func() error {
+		if *name == "" || *role == "" {
+			return usageError("give --name and --role (viewer, operator or installer), such as gwctl accounts add --name liu --role operator")
+		}
+		return nil
+	})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -60,12 +58,7 @@ func runAccountsAdd(ctx context.Context, e *env, args []string) int {
 }
 
 func runAccountsList(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("accounts list")
-	gateway := addGatewayFlag(fs)
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	c, err := newAPIClient(e, *gateway)
+	c, err := newAPICommandLine("accounts list").client(e, args, nil)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -80,16 +73,14 @@ func runAccountsList(ctx context.Context, e *env, args []string) int {
 }
 
 func runAccountsRemove(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("accounts remove")
-	gateway := addGatewayFlag(fs)
-	name := fs.String("name", "", "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	if *name == "" {
-		return e.fail(usageError("give the account with --name, such as gwctl accounts remove --name liu"))
-	}
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("accounts remove")
+	name := cl.String("name", "", "")
+	c, err := cl.client(e, args, func() error {
+		if *name == "" {
+			return usageError("give the account with --name, such as gwctl accounts remove --name liu")
+		}
+		return nil
+	})
 	if err != nil {
 		return e.fail(err)
 	}

@@ -39,19 +39,14 @@ func init() {
 }
 
 func runEvents(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("events")
-	gateway := addGatewayFlag(fs)
-	hoursFlag := fs.String("hours", "24", "")
-	follow := fs.Bool("follow", false, "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	hours, err := parseInt("--hours", *hoursFlag, 1, maxEventHours)
-	if err != nil {
-		return e.fail(err)
-	}
-
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("events")
+	hoursFlag := cl.String("hours", "24", "")
+	follow := cl.Bool("follow", false, "")
+	var hours int
+	c, err := cl.client(e, args, func() (err error) {
+		hours, err = parseInt("--hours", *hoursFlag, 1, maxEventHours)
+		return err
+	})
 	if err != nil {
 		return e.fail(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plantgw/plantgw/internal/testenv"
 	"github.com/plantgw/plantgw/record"
 	"github.com/plantgw/plantgw/web"
 )
@@ -118,10 +119,10 @@ func TestGwctlEventsFollowsLiveEvents(t *testing.T) {
 	g.log = sampleLog(g.now)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errs syncBuffer
+	var out, errs testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- runContext(ctx, []string{"events", "--follow"}, &out, &errs) }()
-	waitFor(t, 5*time.Second, "the log and the follow line", func() bool { return strings.Contains(out.String(), "正在跟踪实时事件") })
+	testenv.WaitFor(t, 5*time.Second, "the log and the follow line", func() bool { return strings.Contains(out.String(), "正在跟踪实时事件") })
 
 	live := time.Now()
 	srv.Publish(record.Event{Kind: record.OutputTestStarted, Time: live, Output: "horn", Operator: "zhang", Until: live.Add(3 * time.Second)})
@@ -129,7 +130,7 @@ func TestGwctlEventsFollowsLiveEvents(t *testing.T) {
 	// one is recorded between opening the stream and reading the log.
 	srv.Publish(record.Event{Kind: record.AlarmRaised, Time: g.log[6].Time, Point: "GT-101.conc", Level: record.AL2, Value: 42.5, HasValue: true})
 	srv.Publish(record.Event{Kind: record.GatewayStopped, Time: live})
-	waitFor(t, 5*time.Second, "the live events", func() bool { return strings.Contains(out.String(), "停止      网关已停止") })
+	testenv.WaitFor(t, 5*time.Second, "the live events", func() bool { return strings.Contains(out.String(), "停止      网关已停止") })
 	cancel()
 	select {
 	case code := <-done:
@@ -209,10 +210,10 @@ func TestGwctlEventsFollowReloadAndReconnect(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errs syncBuffer
+	var out, errs testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- runContext(ctx, []string{"events", "--follow", "--lang", "en"}, &out, &errs) }()
-	waitFor(t, 5*time.Second, "the event after the reconnect", func() bool { return strings.Contains(out.String(), "horn silenced by liu") })
+	testenv.WaitFor(t, 5*time.Second, "the event after the reconnect", func() bool { return strings.Contains(out.String(), "horn silenced by liu") })
 	cancel()
 	<-done
 	text := out.String()

@@ -59,22 +59,19 @@ func runSetup(ctx context.Context, e *env, args []string) int {
 }
 
 func login(ctx context.Context, e *env, args []string, setup bool) int {
-	fs := newFlagSet("login")
-	gateway := addGatewayFlag(fs)
-	user := fs.String("user", "", "")
-	fromStdin := fs.Bool("password-stdin", false, "")
-	tok := fs.String("token", "", "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	if *user == "" {
-		return e.fail(usageError("give the account name with --user NAME"))
-	}
-	if setup && *tok == "" {
-		return e.fail(usageError("give the setup token with --token TOKEN; gwctl setup-token shows it on the gateway"))
-	}
-
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("login")
+	user := cl.String("user", "", "")
+	fromStdin := cl.Bool("password-stdin", false, "")
+	tok := cl.String("token", "", "")
+	c, err := cl.client(e, args, func() error {
+		if *user == "" {
+			return usageError("give the account name with --user NAME")
+		}
+		if setup && *tok == "" {
+			return usageError("give the setup token with --token TOKEN; gwctl setup-token shows it on the gateway")
+		}
+		return nil
+	})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -139,12 +136,7 @@ func isTerminalReader(r io.Reader) bool {
 }
 
 func runLogout(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("logout")
-	gateway := addGatewayFlag(fs)
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	c, err := newAPIClient(e, *gateway)
+	c, err := newAPICommandLine("logout").client(e, args, nil)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -48,12 +48,7 @@ const pointFlagUsage = "  --point POINT      the alarm point's id as gwctl statu
 
 func runAlarmAction(action string) func(ctx context.Context, e *env, args []string) int {
 	return func(ctx context.Context, e *env, args []string) int {
-		fs := newFlagSet("alarms " + action)
-		gateway := addGatewayFlag(fs)
-		if _, err := parseCommandLine(fs, args); err != nil {
-			return e.fail(err)
-		}
-		c, err := newAPIClient(e, *gateway)
+		c, err := newAPICommandLine("alarms "+action).client(e, args, nil)
 		if err != nil {
 			return e.fail(err)
 		}
@@ -80,22 +75,18 @@ func runAlarmAction(action string) func(ctx context.Context, e *env, args []stri
 }
 
 func runBypassSet(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("bypass set")
-	gateway := addGatewayFlag(fs)
-	point := fs.String("point", "", "")
-	reason := fs.String("reason", "", "")
-	forText := fs.String("for", "", "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	if err := requireFlags(map[string]string{"--point": *point, "--reason": *reason, "--for": *forText}); err != nil {
-		return e.fail(err)
-	}
-	d, err := parseBypassDuration(*forText)
-	if err != nil {
-		return e.fail(err)
-	}
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("bypass set")
+	point := cl.String("point", "", "")
+	reason := cl.String("reason", "", "")
+	forText := cl.String("for", "", "")
+	var d time.Duration
+	c, err := cl.client(e, args, func() (err error) {
+		if err = requireFlags(map[string]string{"--point": *point, "--reason": *reason, "--for": *forText}); err != nil {
+			return err
+		}
+		d, err = parseBypassDuration(*forText)
+		return err
+	})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -163,16 +154,14 @@ func printBypassSet(ctx context.Context, e *env, c *apiClient, point string, d t
 }
 
 func runBypassEnd(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("bypass end")
-	gateway := addGatewayFlag(fs)
-	point := fs.String("point", "", "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	if *point == "" {
-		return e.fail(usageError("give the point with --point, such as gwctl bypass end --point GT-101.conc"))
-	}
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("bypass end")
+	point := cl.String("point", "", "")
+	c, err := cl.client(e, args, func() error {
+		if *point == "" {
+			return usageError("give the point with --point, such as gwctl bypass end --point GT-101.conc")
+		}
+		return nil
+	})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -186,12 +175,7 @@ func runBypassEnd(ctx context.Context, e *env, args []string) int {
 // runBypassList lists the bypasses from the gateway's status, which
 // carries the site's time zone and the gateway's time for the time left.
 func runBypassList(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("bypass list")
-	gateway := addGatewayFlag(fs)
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	c, err := newAPIClient(e, *gateway)
+	c, err := newAPICommandLine("bypass list").client(e, args, nil)
 	if err != nil {
 		return e.fail(err)
 	}

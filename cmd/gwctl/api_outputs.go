@@ -56,25 +56,19 @@ type outputTestPlan struct {
 }
 
 func runOutputsTest(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("outputs test")
-	gateway := addGatewayFlag(fs)
-	output := fs.String("output", "", "")
-	all := fs.Bool("all", false, "")
-	secondsFlag := fs.String("seconds", strconv.Itoa(defaultTestSeconds), "")
-	yes := fs.Bool("yes", false, "")
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-
-	if (*output == "") != *all {
-		return e.fail(usageError("give either --output NAME or --all, such as gwctl outputs test --output horn"))
-	}
-	seconds, err := parseInt("--seconds", *secondsFlag, 1, maxTestSeconds)
-	if err != nil {
-		return e.fail(err)
-	}
-
-	c, err := newAPIClient(e, *gateway)
+	cl := newAPICommandLine("outputs test")
+	output := cl.String("output", "", "")
+	all := cl.Bool("all", false, "")
+	secondsFlag := cl.String("seconds", strconv.Itoa(defaultTestSeconds), "")
+	yes := cl.Bool("yes", false, "")
+	var seconds int
+	c, err := cl.client(e, args, func() (err error) {
+		if (*output == "") != *all {
+			return usageError("give either --output NAME or --all, such as gwctl outputs test --output horn")
+		}
+		seconds, err = parseInt("--seconds", *secondsFlag, 1, maxTestSeconds)
+		return err
+	})
 	if err != nil {
 		return e.fail(err)
 	}

@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -18,7 +15,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/plantgw/plantgw/alarm"
-	"github.com/plantgw/plantgw/config"
+	"github.com/plantgw/plantgw/internal/testenv"
 	"github.com/plantgw/plantgw/web"
 )
 
@@ -99,19 +96,9 @@ func (g *gatewayFake) testsRun() []string {
 // logged in as the installer zhang, and returns the fake and its server.
 func startGatewayFake(t *testing.T) (*gatewayFake, *web.Server) {
 	t.Helper()
-	stateDir := t.TempDir()
 	g := &gatewayFake{apiPlant: &apiPlant{timezone: "Asia/Kathmandu", now: time.Now().Truncate(time.Second), cleared: true},
 		held: map[string]bool{}}
-	srv, err := web.New(web.Options{Web: config.Web{StateDir: stateDir, SessionIdle: config.Duration(time.Hour), SessionMax: config.Duration(time.Hour)},
-		Lang: "zh-CN", Plant: g, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	t.Setenv("PLANTGW_SESSION_FILE", filepath.Join(t.TempDir(), "sessions.json"))
-	t.Setenv("PLANTGW_GATEWAY", strings.TrimPrefix(hs.URL, "http://"))
-	t.Setenv("PLANTGW_LANG", "")
+	_, stateDir, srv := serveAPI(t, g)
 	setupInstaller(t, stateDir)
 	return g, srv
 }
@@ -262,12 +249,12 @@ func TestGwctlOutputsTestStopsOnCtrlC(t *testing.T) {
 			shortPause(t, c.pause)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var out, errs syncBuffer
+			var out, errs testenv.SyncBuffer
 			done := make(chan int, 1)
 			go func() {
 				done <- runContext(ctx, []string{"outputs", "test", "--all", "--seconds", "1", "--yes"}, &out, &errs)
 			}()
-			waitFor(t, 10*time.Second, c.cancelAt, func() bool { return strings.Contains(out.String(), c.cancelAt) })
+			testenv.WaitFor(t, 10*time.Second, c.cancelAt, func() bool { return strings.Contains(out.String(), c.cancelAt) })
 			cancel()
 			var code int
 			select {
@@ -303,7 +290,7 @@ func TestGwctlOutputsTestAsksOnTerminal(t *testing.T) {
 				t.Skipf("no pty: %v", err)
 			}
 			defer ptmx.Close()
-			var out syncBuffer
+			var out testenv.SyncBuffer
 			copied := make(chan struct{})
 			go func() { defer close(copied); copyUntilClosed(&out, ptmx) }()
 
@@ -318,13 +305,13 @@ func TestGwctlOutputsTestAsksOnTerminal(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 5*time.Second, "the question", func() bool { return strings.Contains(out.String(), "开始输出测试? [y/N]") })
+			testenv.WaitFor(t, 5*time.Second, "the question", func() bool { return strings.Contains(out.String(), "开始输出测试? [y/N]") })
 			if _, err := ptmx.WriteString(c.answer + "\n"); err != nil {
 				t.Fatal(err)
 			}
 			cmd.Wait()
 			tty.Close()
-			waitFor(t, 5*time.Second, c.want, func() bool { return strings.Contains(out.String(), c.want) })
+			testenv.WaitFor(t, 5*time.Second, c.want, func() bool { return strings.Contains(out.String(), c.want) })
 			ptmx.Close()
 			<-copied
 			if got := g.testsRun(); len(got) != c.tests {

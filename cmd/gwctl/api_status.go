@@ -19,12 +19,7 @@ var statusUsage = []string{
 }
 
 func runStatus(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("status")
-	gateway := addGatewayFlag(fs)
-	if _, err := parseCommandLine(fs, args); err != nil {
-		return e.fail(err)
-	}
-	c, err := newAPIClient(e, *gateway)
+	c, err := newAPICommandLine("status").client(e, args, nil)
 	if err != nil {
 		return e.fail(err)
 	}

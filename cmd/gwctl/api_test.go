@@ -114,13 +114,23 @@ func (p *apiPlant) Events(time.Time, time.Time, int) ([]web.Event, error) { retu
 // in the test's temp dir.
 func startAPI(t *testing.T) (addr, stateDir string, p *apiPlant) {
 	t.Helper()
-	stateDir = t.TempDir()
 	// No other zone uses Kathmandu's UTC+05:45, so a time shown in the test
 	// machine's zone instead fails the checks, unless the machine is in
 	// Nepal.
 	p = &apiPlant{timezone: "Asia/Kathmandu", now: time.Now().Truncate(time.Second)}
+	addr, stateDir, _ = serveAPI(t, p)
+	return addr, stateDir, p
+}
+
+// serveAPI serves the local API of plant on loopback, in Chinese unless a
+// request names another language, and points gwctl at it with its
+// login kept in the test's temp dir. It returns the server's URL, its
+// state directory and the server.
+func serveAPI(t *testing.T, plant web.Plant) (url, stateDir string, srv *web.Server) {
+	t.Helper()
+	stateDir = t.TempDir()
 	srv, err := web.New(web.Options{Web: config.Web{StateDir: stateDir, SessionIdle: config.Duration(time.Hour), SessionMax: config.Duration(time.Hour)},
-		Lang: "zh-CN", Plant: p, Logger: slog.New(slog.DiscardHandler)})
+		Lang: "zh-CN", Plant: plant, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +139,7 @@ func startAPI(t *testing.T) (addr, stateDir string, p *apiPlant) {
 	t.Setenv("PLANTGW_SESSION_FILE", filepath.Join(t.TempDir(), "sessions.json"))
 	t.Setenv("PLANTGW_GATEWAY", strings.TrimPrefix(hs.URL, "http://"))
 	t.Setenv("PLANTGW_LANG", "")
-	return hs.URL, stateDir, p
+	return hs.URL, stateDir, srv
 }
 
 // withStdin runs f with lines as the standard input of gwctl.

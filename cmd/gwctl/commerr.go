@@ -13,31 +13,9 @@ import (
 // is printed, such as the name of an exception code.
 type phrase string
 
-// exceptionName returns the name of a Modbus exception code as the
-// Modbus application protocol specification (V1.1b3, section 7) gives it.
-func exceptionName(code byte) phrase {
-	switch code {
-	case 0x01:
-		return "illegal function"
-	case 0x02:
-		return "illegal data address"
-	case 0x03:
-		return "illegal data value"
-	case 0x04:
-		return "server device failure"
-	case 0x05:
-		return "acknowledge"
-	case 0x06:
-		return "server device busy"
-	case 0x08:
-		return "memory parity error"
-	case 0x0A:
-		return "gateway path unavailable"
-	case 0x0B:
-		return "gateway target device failed to respond"
-	}
-	return "unknown exception"
-}
+// exceptionName returns the name of a Modbus exception code, which is
+// also its key in the locale catalog.
+func exceptionName(code byte) phrase { return phrase(wire.ExceptionName(code)) }
 
 // isGatewayException reports whether code is one that a TCP-to-RTU
 // gateway sends when no device responded behind it.

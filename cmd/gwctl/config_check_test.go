@@ -134,14 +134,7 @@ func TestConfigCheckUsageErrors(t *testing.T) {
 		{[]string{"plan"}, "gwctl plan 需要配置文件", "gwctl plan needs the config file"},
 	}
 	for _, c := range cases {
-		code, _, errOut := runCLI(c.args...)
-		if code != exitUsage || !strings.Contains(errOut, c.zh) {
-			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.zh)
-		}
-		code, _, errOut = runCLI(append(c.args, "--lang", "en")...)
-		if code != exitUsage || !strings.Contains(errOut, c.en) {
-			t.Errorf("%v --lang en: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.en)
-		}
+		wantMessages(t, c.args, exitUsage, c.zh, c.en)
 	}
 }
 

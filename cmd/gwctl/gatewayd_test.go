@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 // gatewaydYAML polls plantsim's GT-101 on the RTU pty and XV-102 over
@@ -73,14 +75,14 @@ func startGatewayd(t *testing.T, p *plant) *gatewayd {
 		t.Fatal(err)
 	}
 	t.Cleanup(g.stop)
-	waitFor(t, 10*time.Second, "gatewayd's local API", func() bool {
+	testenv.WaitFor(t, 10*time.Second, "gatewayd's local API", func() bool {
 		resp, err := http.Get("http://" + g.web + "/api/setup")
 		if err == nil {
 			resp.Body.Close()
 		}
 		return err == nil
 	})
-	waitFor(t, 5*time.Second, "gatewayd to open "+p.port, func() bool { return len(gatewaydHolding(p.port)) > 0 })
+	testenv.WaitFor(t, 5*time.Second, "gatewayd to open "+p.port, func() bool { return len(gatewaydHolding(p.port)) > 0 })
 	return g
 }
 

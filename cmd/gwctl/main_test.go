@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +74,21 @@ func wantContains(t *testing.T, what, text string, wants ...string) {
 		if !strings.Contains(text, w) {
 			t.Errorf("%s lacks %q:\n%s", what, w, text)
 		}
+	}
+}
+
+// wantMessages runs gwctl with args, first in its default language and
+// then with --lang en, and fails the test unless each run exits with code
+// and its stderr contains zh and en in turn.
+func wantMessages(t *testing.T, args []string, code int, zh, en string) {
+	t.Helper()
+	got, _, errOut := runCLI(args...)
+	if got != code || !strings.Contains(errOut, zh) {
+		t.Errorf("%v: exit %d, stderr %q; want %d and %q", args, got, errOut, code, zh)
+	}
+	got, _, errOut = runCLI(slices.Concat(args, []string{"--lang", "en"})...)
+	if got != code || !strings.Contains(errOut, en) {
+		t.Errorf("%v --lang en: exit %d, stderr %q; want %d and %q", args, got, errOut, code, en)
 	}
 }
 
@@ -216,36 +232,6 @@ func (p *plant) stop() {
 		}
 	}
 	os.RemoveAll(p.dir)
-}
-
-// syncBuffer is a bytes.Buffer that a command writes while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor polls cond every 20 ms until it holds or limit passes.
-func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", limit, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // startCLI runs gwctl as a subprocess, the test binary in its gwctl role,

@@ -140,3 +140,23 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		t.Errorf("%d messages have no zh-CN translation in locale/zh_gwctl.go:\n%s", len(missing), strings.Join(missing, "\n"))
 	}
 }
+
+// The names of Modbus exceptions come from the wire package, so the
+// source scan above does not find them.
+func TestExceptionNamesAreTranslated(t *testing.T) {
+	zh, en := locale.Printer("zh-CN"), locale.Printer("en")
+	seen := map[phrase]bool{}
+	for code := range 256 {
+		name := exceptionName(byte(code))
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		if zh.Sprintf(string(name)) == en.Sprintf(string(name)) {
+			t.Errorf("exception %02X: %q has no zh-CN translation in locale/zh_gwctl.go", code, name)
+		}
+	}
+	if len(seen) != 10 {
+		t.Errorf("%d distinct exception names, want the 9 of the specification and one for unknown codes", len(seen))
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/plantgw/plantgw/config"
 	"github.com/plantgw/plantgw/drivers/modbus"
 )
 
@@ -39,38 +38,21 @@ var readUsage = []string{
 
 // readOptions is the parsed read command line.
 type readOptions struct {
-	line  line
-	route gatewayRoute
-	req   readRequest
+	requestTarget
 	// poll is the period of repeated reads, or 0 to read once.
 	poll time.Duration
 }
 
 func parseReadFlags(args []string) (readOptions, error) {
 	fs := newFlagSet("read")
-	lf := addLineFlags(fs, config.DefaultBusTimeout.D().String())
-	rf := addRouteFlags(fs)
-	af := addAddressFlags(fs)
+	rf := addRequestFlags(fs)
 	vf := addValueFlags(fs)
-	unit := fs.String("unit", "1", "")
 	count := fs.String("count", "1", "")
 	poll := fs.String("poll", "", "")
-	positional, err := parseCommandLine(fs, args)
-	if err != nil {
-		return readOptions{}, err
-	}
-	if len(positional) > 0 {
-		return readOptions{}, usageError("unexpected arguments: %v", positional)
-	}
 
 	var o readOptions
-	if o.line, o.route, err = rf.parse(lf); err != nil {
-		return readOptions{}, err
-	}
-	if o.req.unit, err = o.route.checkUnit(o.line, *unit); err != nil {
-		return readOptions{}, err
-	}
-	if o.req.loc, err = af.parse(); err != nil {
+	var err error
+	if o.requestTarget, err = rf.parse(args); err != nil {
 		return readOptions{}, err
 	}
 	if o.req.value, err = vf.parse(o.req.loc.table); err != nil {
@@ -97,7 +79,7 @@ func runRead(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	conn, release, err := o.route.connect(ctx, e, &o.line, o.req.replyBytes())
+	conn, release, err := o.connect(ctx, e)
 	if err != nil {
 		return e.fail(err)
 	}

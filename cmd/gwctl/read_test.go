@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 // GT-101 on the RTU line without noise: 0.5 %LEL × 10 and status 0.
@@ -104,14 +106,7 @@ func TestReadErrorsExit1(t *testing.T) {
 			"串口 /nonexistent/ttyUSB9 不存在", "serial port /nonexistent/ttyUSB9 does not exist"},
 	}
 	for _, c := range cases {
-		code, _, errOut := runCLI(c.args...)
-		if code != exitFailure || !strings.Contains(errOut, c.zh) {
-			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitFailure, c.zh)
-		}
-		code, _, errOut = runCLI(append(c.args, "--lang", "en")...)
-		if code != exitFailure || !strings.Contains(errOut, c.en) {
-			t.Errorf("%v --lang en: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitFailure, c.en)
-		}
+		wantMessages(t, c.args, exitFailure, c.zh, c.en)
 	}
 }
 
@@ -142,14 +137,7 @@ func TestReadUsageErrors(t *testing.T) {
 		{append(tcp, "--address", "40001", "--type", "string", "--length", "4", "--scale", "2"), "--scale 和 --offset 只用于数值", "--scale and --offset apply only to numbers"},
 	}
 	for _, c := range cases {
-		code, _, errOut := runCLI(c.args...)
-		if code != exitUsage || !strings.Contains(errOut, c.zh) {
-			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.zh)
-		}
-		code, _, errOut = runCLI(append(c.args, "--lang", "en")...)
-		if code != exitUsage || !strings.Contains(errOut, c.en) {
-			t.Errorf("%v --lang en: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.en)
-		}
+		wantMessages(t, c.args, exitUsage, c.zh, c.en)
 	}
 }
 
@@ -159,12 +147,12 @@ func TestReadPollRepeatsUntilStopped(t *testing.T) {
 	p := startPlant(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- runContext(ctx, []string{"read", "--port", p.port, "--unit", "2", "--address", "30001", "--poll", "100ms", "--lang", "en"}, &out, &errOut)
 	}()
-	waitFor(t, 5*time.Second, "three polls", func() bool { return strings.Count(out.String(), "unit 2, input register 30001") >= 3 })
+	testenv.WaitFor(t, 5*time.Second, "three polls", func() bool { return strings.Count(out.String(), "unit 2, input register 30001") >= 3 })
 	cancel()
 	select {
 	case code := <-done:

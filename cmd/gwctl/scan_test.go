@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 // plantsim's TCP listener serves units 1 to 6: the level transmitters 1
@@ -123,14 +125,7 @@ func TestScanUsageErrors(t *testing.T) {
 		{[]string{"scan", "--port", "/dev/ttyUSB0", "--register", "3"}, "--register \"3\" 可能从 0 开始也可能从 1 开始", "--register \"3\" could be 0-based or 1-based"},
 	}
 	for _, c := range cases {
-		code, _, errOut := runCLI(c.args...)
-		if code != exitUsage || !strings.Contains(errOut, c.zh) {
-			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.zh)
-		}
-		code, _, errOut = runCLI(append(c.args, "--lang", "en")...)
-		if code != exitUsage || !strings.Contains(errOut, c.en) {
-			t.Errorf("%v --lang en: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.en)
-		}
+		wantMessages(t, c.args, exitUsage, c.zh, c.en)
 	}
 }
 
@@ -146,9 +141,9 @@ func TestScanOfMissingPortExits1(t *testing.T) {
 // would take over two minutes.
 func TestScanStopsOnCtrlC(t *testing.T) {
 	p := startPlant(t)
-	var out syncBuffer
+	var out testenv.SyncBuffer
 	cmd := startCLI(t, &out, "scan", "--port", p.port, "--timeout", "300ms", "--lang", "en")
-	waitFor(t, 10*time.Second, "unit 5 to be found", func() bool { return strings.Contains(out.String(), "found unit 5") })
+	testenv.WaitFor(t, 10*time.Second, "unit 5 to be found", func() bool { return strings.Contains(out.String(), "found unit 5") })
 	sent := time.Now()
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
@@ -172,7 +167,7 @@ func TestScanDrawsProgressBarOnTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ptmx.Close()
-	var out syncBuffer
+	var out testenv.SyncBuffer
 	done := make(chan struct{})
 	go func() { defer close(done); copyUntilClosed(&out, ptmx) }()
 
@@ -188,7 +183,7 @@ func TestScanDrawsProgressBarOnTerminal(t *testing.T) {
 		t.Fatalf("scan on a terminal: %v\n%s", err, out.String())
 	}
 	tty.Close()
-	waitFor(t, 5*time.Second, "the summary on the terminal", func() bool { return strings.Contains(out.String(), "6 unit(s) answered") })
+	testenv.WaitFor(t, 5*time.Second, "the summary on the terminal", func() bool { return strings.Contains(out.String(), "6 unit(s) answered") })
 	ptmx.Close()
 	<-done
 	wantContains(t, "terminal output", out.String(), "\r\x1b[K[", "/20  "+p.tcp+"  unit 20  found 6", "#####")
@@ -198,7 +193,7 @@ func TestScanDrawsProgressBarOnTerminal(t *testing.T) {
 }
 
 // copyUntilClosed copies a pty master into out until the pty is closed.
-func copyUntilClosed(out *syncBuffer, ptmx *os.File) {
+func copyUntilClosed(out *testenv.SyncBuffer, ptmx *os.File) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := ptmx.Read(buf)
@@ -215,7 +210,7 @@ func TestScanWithEndedContextProbesNothing(t *testing.T) {
 	p := startPlant(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var out, errOut syncBuffer
+	var out, errOut testenv.SyncBuffer
 	code := runContext(ctx, []string{"scan", "--tcp", p.tcp, "--lang", "en"}, &out, &errOut)
 	if code != exitFailure {
 		t.Errorf("exit %d, want %d", code, exitFailure)

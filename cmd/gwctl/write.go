@@ -27,9 +27,7 @@ var writeUsage = []string{
 
 // writeOptions is the parsed write command line.
 type writeOptions struct {
-	line  line
-	route gatewayRoute
-	req   readRequest
+	requestTarget
 	// on is the coil value; raw the register value as sent on the wire.
 	on  bool
 	raw uint16
@@ -37,29 +35,14 @@ type writeOptions struct {
 
 func parseWriteFlags(args []string) (writeOptions, error) {
 	fs := newFlagSet("write")
-	lf := addLineFlags(fs, config.DefaultBusTimeout.D().String())
-	rf := addRouteFlags(fs)
-	af := addAddressFlags(fs)
-	unit := fs.String("unit", "1", "")
+	rf := addRequestFlags(fs)
 	typ := fs.String("type", "", "")
 	order := fs.String("order", "ABCD", "")
 	value := fs.String("value", "", "")
-	positional, err := parseCommandLine(fs, args)
-	if err != nil {
-		return writeOptions{}, err
-	}
-	if len(positional) > 0 {
-		return writeOptions{}, usageError("unexpected arguments: %v", positional)
-	}
 
 	var o writeOptions
-	if o.line, o.route, err = rf.parse(lf); err != nil {
-		return writeOptions{}, err
-	}
-	if o.req.unit, err = o.route.checkUnit(o.line, *unit); err != nil {
-		return writeOptions{}, err
-	}
-	if o.req.loc, err = af.parse(); err != nil {
+	var err error
+	if o.requestTarget, err = rf.parse(args); err != nil {
 		return writeOptions{}, err
 	}
 	if o.req.value, err = writeSpec(o.req.loc.table, *typ, *order); err != nil {
@@ -112,7 +95,7 @@ func runWrite(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	conn, release, err := o.route.connect(ctx, e, &o.line, o.req.replyBytes())
+	conn, release, err := o.connect(ctx, e)
 	if err != nil {
 		return e.fail(err)
 	}

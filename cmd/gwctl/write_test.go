@@ -103,13 +103,6 @@ func TestWriteUsageErrors(t *testing.T) {
 		{append(tcp, "--address", "40001", "--value", "1", "--count", "2"), "未知选项 --count; 运行 gwctl write --help", "unknown option --count; run gwctl write --help"},
 	}
 	for _, c := range cases {
-		code, _, errOut := runCLI(c.args...)
-		if code != exitUsage || !strings.Contains(errOut, c.zh) {
-			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.zh)
-		}
-		code, _, errOut = runCLI(append(c.args, "--lang", "en")...)
-		if code != exitUsage || !strings.Contains(errOut, c.en) {
-			t.Errorf("%v --lang en: exit %d, stderr %q; want %d and %q", c.args, code, errOut, exitUsage, c.en)
-		}
+		wantMessages(t, c.args, exitUsage, c.zh, c.en)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 func TestParseFlagsDefaults(t *testing.T) {
@@ -68,7 +70,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{[]string{"extra"}, `多余的参数 "extra"`},
 	}
 	for _, tt := range tests {
-		var stdout, stderr syncBuffer
+		var stdout, stderr testenv.SyncBuffer
 		code := run(context.Background(), tt.args, &stdout, &stderr)
 		if code != 2 {
 			t.Errorf("run(%q) exit code = %d, want 2", tt.args, code)
@@ -88,7 +90,7 @@ func TestRunHelp(t *testing.T) {
 		{[]string{"-h", "--lang", "en"}, "Usage: plantsim [flags]"},
 	}
 	for _, tt := range tests {
-		var stdout, stderr syncBuffer
+		var stdout, stderr testenv.SyncBuffer
 		if code := run(context.Background(), tt.args, &stdout, &stderr); code != 0 {
 			t.Errorf("run(%q) exit code = %d, want 0", tt.args, code)
 		}
@@ -105,7 +107,7 @@ func TestRunFailsOnBusyPort(t *testing.T) {
 	}
 	defer busy.Close()
 
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.SyncBuffer
 	code := run(context.Background(), []string{"--tcp", busy.Addr().String(), "--rtu", "", "--print-every", "0"}, &stdout, &stderr)
 	if code != 1 {
 		t.Errorf("exit code = %d, want 1", code)
@@ -119,7 +121,7 @@ func TestRunRefusesToReplaceFileWithLink(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "not-a-link")
 	os.WriteFile(path, []byte("keep me"), 0o600)
 
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.SyncBuffer
 	code := run(context.Background(), []string{"--tcp", "", "--rtu-link", path, "--lang", "en"}, &stdout, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "cannot create symbolic link "+path) {
 		t.Errorf("exit code %d, stderr %q; want 1 and a symbolic link error", code, stderr.String())

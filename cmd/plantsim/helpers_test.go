@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -34,22 +32,4 @@ func newTestPlant(t testing.TB, names ...string) *plant {
 		t.Fatalf("newSchedule(%v): %v", names, err)
 	}
 	return newPlant(sched, 0, 1, discardLogger)
-}
-
-// syncBuffer is a bytes.Buffer that run may write while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

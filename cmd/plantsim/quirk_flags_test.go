@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 func TestParseFlagsQuirks(t *testing.T) {
@@ -66,7 +68,7 @@ func TestRunRejectsBadQuirks(t *testing.T) {
 		{"rtu/1:busy=2,tcp/1:stray-bytes=1", `quirk stray-bytes in --quirk value "tcp/1:stray-bytes=1"`},
 	}
 	for _, tt := range tests {
-		var stdout, stderr syncBuffer
+		var stdout, stderr testenv.SyncBuffer
 		// A value that is wrongly accepted starts the simulator on a free
 		// port, which the timeout stops.
 		args := []string{"--quirk", tt.value, "--lang", "en", "--tcp", "127.0.0.1:0", "--rtu", ""}
@@ -89,7 +91,7 @@ func TestRunRejectsBadQuirkInChinese(t *testing.T) {
 		{"tcp/1:crc-noise=1", `--quirk 的值 "tcp/1:crc-noise=1" 中的异常 crc-noise 只适用于 Modbus RTU`},
 	}
 	for _, tt := range tests {
-		var stdout, stderr syncBuffer
+		var stdout, stderr testenv.SyncBuffer
 		if code := runBriefly([]string{"--quirk", tt.value, "--tcp", "127.0.0.1:0", "--rtu", ""}, &stdout, &stderr); code != 2 {
 			t.Errorf("--quirk %s: exit code = %d, want 2", tt.value, code)
 		}
@@ -109,7 +111,7 @@ func TestRunRejectsBadQuirkFor(t *testing.T) {
 		{[]string{"--quirk-for", "20s"}, `--quirk-for needs at least one --quirk: add --quirk UNIT:QUIRK or remove --quirk-for`},
 	}
 	for _, tt := range tests {
-		var stdout, stderr syncBuffer
+		var stdout, stderr testenv.SyncBuffer
 		args := append(tt.args, "--lang", "en", "--tcp", "127.0.0.1:0", "--rtu", "")
 		if code := runBriefly(args, &stdout, &stderr); code != 2 {
 			t.Errorf("run(%q) exit code = %d, want 2", args, code)
@@ -140,7 +142,7 @@ func TestParseFlagsQuirkFor(t *testing.T) {
 // runBriefly calls run with a context that ends after 2 s, so that a
 // command line that should be rejected but starts the simulator fails the
 // test with exit code 0 instead of hanging it.
-func runBriefly(args []string, stdout, stderr *syncBuffer) int {
+func runBriefly(args []string, stdout, stderr *testenv.SyncBuffer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	return run(ctx, args, stdout, stderr)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/simonvetter/modbus"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 // startQuirkTCPServer serves a plant in normal without noise with the given
@@ -85,7 +87,7 @@ func TestTCPQuirkSlowAndDead(t *testing.T) {
 func TestRunReportsQuirks(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.SyncBuffer
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run(ctx, []string{
@@ -120,7 +122,7 @@ func TestRunReportsQuirks(t *testing.T) {
 
 // waitForOutput waits up to 2 s until out contains prefix and returns the
 // rest of that line.
-func waitForOutput(t *testing.T, out *syncBuffer, prefix string) string {
+func waitForOutput(t *testing.T, out *testenv.SyncBuffer, prefix string) string {
 	t.Helper()
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if _, rest, found := strings.Cut(out.String(), prefix); found {

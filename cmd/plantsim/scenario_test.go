@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 func TestLeakProfile(t *testing.T) {
@@ -184,7 +186,7 @@ func TestLeakScenarioEndToEnd(t *testing.T) {
 	link := filepath.Join(dir, "rtu")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.SyncBuffer
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run(ctx, []string{

@@ -12,37 +12,19 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"go.uber.org/goleak"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 const testTimeout = 5 * time.Second
 
-// syncBuffer is an io.Writer that run's printer goroutine writes while the
-// test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // waitForOutput polls out until pattern matches and returns the submatches.
-func waitForOutput(t *testing.T, out *syncBuffer, pattern string) []string {
+func waitForOutput(t *testing.T, out *testenv.SyncBuffer, pattern string) []string {
 	t.Helper()
 	re := regexp.MustCompile(pattern)
 	deadline := time.Now().Add(testTimeout)
@@ -60,15 +42,15 @@ func waitForOutput(t *testing.T, out *syncBuffer, pattern string) []string {
 type simRun struct {
 	cancel context.CancelFunc
 	exit   chan int
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *testenv.SyncBuffer
+	stderr *testenv.SyncBuffer
 	addr   string
 }
 
 func startSim(t *testing.T, args ...string) *simRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	sim := &simRun{cancel: cancel, exit: make(chan int, 1), stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	sim := &simRun{cancel: cancel, exit: make(chan int, 1), stdout: &testenv.SyncBuffer{}, stderr: &testenv.SyncBuffer{}}
 	go func() {
 		sim.exit <- run(ctx, args, sim.stdout, sim.stderr)
 	}()

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/plantgw/plantgw/internal/testenv"
 )
 
 // A reader that never reads must not block the writer: writes beyond the
@@ -32,19 +33,8 @@ func TestWriteNeverBlocks(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
 func TestCloseFlushesInOrder(t *testing.T) {
-	var out syncBuffer
+	var out testenv.SyncBuffer
 	w := New(&out, 16)
 	for _, s := range []string{"one\n", "two\n", "three\n"} {
 		w.Write([]byte(s))
@@ -52,7 +42,7 @@ func TestCloseFlushesInOrder(t *testing.T) {
 	if !w.Close(time.Second) {
 		t.Fatal("Close did not flush within 1 s")
 	}
-	if got := out.b.String(); got != "one\ntwo\nthree\n" {
+	if got := out.String(); got != "one\ntwo\nthree\n" {
 		t.Errorf("output %q", got)
 	}
 }

@@ -54,10 +54,13 @@ type Exception struct {
 }
 
 func (e *Exception) Error() string {
-	return fmt.Sprintf("exception %02X (%s) to function %02X", e.Code, exceptionName(e.Code), e.Function)
+	return fmt.Sprintf("exception %02X (%s) to function %02X", e.Code, ExceptionName(e.Code), e.Function)
 }
 
-func exceptionName(code byte) string {
+// ExceptionName returns the name of a Modbus exception code as the Modbus
+// application protocol specification (V1.1b3, section 7) gives it, in
+// lower case, or "unknown exception" for a code it does not define.
+func ExceptionName(code byte) string {
 	switch code {
 	case 0x01:
 		return "illegal function"
@@ -76,9 +79,9 @@ func exceptionName(code byte) string {
 	case 0x0A:
 		return "gateway path unavailable"
 	case 0x0B:
-		return "gateway target failed to respond"
+		return "gateway target device failed to respond"
 	}
-	return "unknown"
+	return "unknown exception"
 }
 
 // Validate checks that the request can be sent as the spec allows.
