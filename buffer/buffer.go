@@ -5,22 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Lane orders records for upload: events before telemetry.
+// Lane orders records for upload: events before telemetry before bulk.
+// Its byte is stored in every record and queue key, so the values of
+// existing lanes must never change.
 type Lane byte
 
 // Lanes, highest upload priority first.
 const (
 	Events    Lane = 'e'
 	Telemetry Lane = 't'
+	// Bulk holds large opaque records, such as the parts of a video clip,
+	// which go last in upload and before events in eviction.
+	Bulk Lane = 'b'
 )
 
 // Lanes lists the lanes in upload priority order.
-var Lanes = []Lane{Events, Telemetry}
+var Lanes = []Lane{Events, Telemetry, Bulk}
 
 func (l Lane) String() string {
 	switch l {
@@ -28,8 +34,15 @@ func (l Lane) String() string {
 		return "events"
 	case Telemetry:
 		return "telemetry"
+	case Bulk:
+		return "bulk"
 	}
 	return fmt.Sprintf("lane(%d)", byte(l))
+}
+
+// known reports whether l is one of Lanes.
+func (l Lane) known() bool {
+	return slices.Contains(Lanes, l)
 }
 
 // maxBatch and maxBatchBytes bound one storage transaction. Badger
@@ -131,8 +144,9 @@ var ErrLocked = errors.New("buffer is locked by another process")
 
 // Append stores entries in order and returns the seq of the first; the
 // others follow one by one. When any entry is in the Events lane, Append
-// returns only after the data is synced to disk. Telemetry is synced by
-// Run at least every SyncInterval, and Pending returns it only then.
+// returns only after the data is synced to disk. Telemetry and bulk are
+// synced by Run at least every SyncInterval, and Pending returns them
+// only then.
 func (b *Buffer) Append(entries []Entry) (first uint64, err error) {
 	if len(entries) == 0 {
 		return 0, nil
@@ -261,9 +275,10 @@ func (b *Buffer) Run(ctx context.Context) error {
 
 // Pending returns up to limit records of lane that wait for upload, in seq
 // order, leaving out those for which skip returns true. It returns only
-// durable records (see durableSeq): telemetry waits for the next sync.
+// durable records (see durableSeq): telemetry and bulk wait for the next
+// sync.
 func (b *Buffer) Pending(lane Lane, limit int, skip func(seq uint64) bool) ([]Record, error) {
-	out, err := b.store.pending(lane, b.durableSeq.Load(), limit, skip)
+	out, err := b.store.pendingFrom(lane, 0, b.durableSeq.Load(), limit, skip)
 	if err != nil {
 		return nil, fmt.Errorf("pending %s: %w", lane, err)
 	}

@@ -32,17 +32,26 @@ func (s badgerStore) pendingFrom(lane Lane, from, upTo uint64, limit int, skip f
 			if skip != nil && skip(seq) {
 				continue
 			}
-			item, err := txn.Get(recordKey(seq))
+			val, err := queuedValue(txn, seq)
 			if err != nil {
-				return fmt.Errorf("record %d queued but not readable: %w", seq, err)
-			}
-			val, err := item.ValueCopy(nil)
-			if err != nil {
-				return fmt.Errorf("read record %d: %w", seq, err)
+				return err
 			}
 			out = append(out, decodeRecord(seq, val))
 		}
 		return nil
 	})
 	return out, err
+}
+
+// queuedValue returns a copy of the stored value of the queued record seq.
+func queuedValue(txn *badger.Txn, seq uint64) ([]byte, error) {
+	item, err := txn.Get(recordKey(seq))
+	if err != nil {
+		return nil, fmt.Errorf("record %d queued but not readable: %w", seq, err)
+	}
+	val, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, fmt.Errorf("read record %d: %w", seq, err)
+	}
+	return val, nil
 }

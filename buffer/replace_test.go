@@ -186,15 +186,21 @@ func TestLockedStoreNotMovedAside(t *testing.T) {
 	}
 }
 
-func TestCorruptStoreWithoutReplaceBrokenFails(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "buf")
+// appendAndClose opens the buffer at dir, appends es and closes it.
+func appendAndClose(t *testing.T, dir string, es []Entry) {
+	t.Helper()
 	b := openTest(t, dir)
-	if _, err := b.Append(entries(Events, 3, "e")); err != nil {
+	if _, err := b.Append(es); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestCorruptStoreWithoutReplaceBrokenFails(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "buf")
+	appendAndClose(t, dir, entries(Events, 3, "e"))
 	corruptFiles(t, dir)
 
 	b, err := Open(Options{Path: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -209,13 +215,7 @@ func TestCorruptStoreWithoutReplaceBrokenFails(t *testing.T) {
 
 func TestSeqFloorSurvivesLostStore(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "buf")
-	b := openTest(t, dir)
-	if _, err := b.Append(entries(Telemetry, 250, "t")); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
+	appendAndClose(t, dir, entries(Telemetry, 250, "t"))
 	floor := readFloor(t, dir)
 	if floor < 250 {
 		t.Fatalf("seq floor %d is below the last committed seq 250", floor)
@@ -223,7 +223,7 @@ func TestSeqFloorSurvivesLostStore(t *testing.T) {
 
 	// A reopen of the intact store continues without a gap and keeps
 	// the floor.
-	b = openTest(t, dir)
+	b := openTest(t, dir)
 	if first, err := b.Append(entries(Telemetry, 1, "t")); err != nil || first != 251 {
 		t.Fatalf("append after reopen: seq %d, %v; want 251", first, err)
 	}
@@ -254,13 +254,7 @@ func TestSeqFloorSurvivesLostStore(t *testing.T) {
 
 func TestSeqFloorMissingTakesStoreSeq(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "buf")
-	b := openTest(t, dir)
-	if _, err := b.Append(entries(Telemetry, 40, "t")); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
+	appendAndClose(t, dir, entries(Telemetry, 40, "t"))
 	if err := os.Remove(seqFloorPath(dir)); err != nil {
 		t.Fatal(err)
 	}

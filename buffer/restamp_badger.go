@@ -21,13 +21,9 @@ func (s badgerStore) restamp(lane Lane, from, to uint64, limit int, apply func(u
 		out.done = done
 		for _, seq := range seqs {
 			out.last = seq
-			item, err := txn.Get(recordKey(seq))
+			val, err := queuedValue(txn, seq)
 			if err != nil {
-				return fmt.Errorf("record %d queued but not readable: %w", seq, err)
-			}
-			val, err := item.ValueCopy(nil)
-			if err != nil {
-				return fmt.Errorf("read record %d: %w", seq, err)
+				return err
 			}
 			rec, ok := apply(seq, val)
 			if !ok {

@@ -55,14 +55,23 @@ type evictionClass struct {
 }
 
 // spaceOrder is the order in which the byte budget and the free-space
-// reserve evict: telemetry before events, which hold the alarm history a
-// site must keep, and within each lane uploaded records before those
-// waiting for upload, which have no other copy. Long-lived records, which
-// regulation keeps longest, go after all others in the same order.
+// reserve evict, as regulation orders it: telemetry first, then bulk,
+// then events, which hold the alarm history a site must keep. Within each
+// lane uploaded records go before those waiting for upload, which have no
+// other copy. Long-lived records, which regulation keeps longest, go after
+// all others in the same order.
 var spaceOrder = []evictionClass{
-	{Telemetry, false, false}, {Telemetry, true, false}, {Events, false, false}, {Events, true, false},
-	{Telemetry, false, true}, {Telemetry, true, true}, {Events, false, true}, {Events, true, true},
+	{Telemetry, false, false}, {Telemetry, true, false},
+	{Bulk, false, false}, {Bulk, true, false},
+	{Events, false, false}, {Events, true, false},
+	{Telemetry, false, true}, {Telemetry, true, true},
+	{Bulk, false, true}, {Bulk, true, true},
+	{Events, false, true}, {Events, true, true},
 }
+
+// ageOrder is the order in which age retention removes uploaded records:
+// bulk is treated like telemetry, and events go last.
+var ageOrder = []evictionClass{{lane: Telemetry}, {lane: Bulk}, {lane: Events}}
 
 // nextStamp returns the time to store with the next append, or zero when
 // the newest stamp is recent enough.
@@ -136,7 +145,7 @@ func (b *Buffer) evictByAge(ev *Eviction, cutoff time.Time) error {
 	}
 	limits := ageLimits{store: b.store, cutoff: cutoff, maxAge: b.opts.Retention.MaxAge, below: map[time.Duration]uint64{}}
 	before := ev.Total()
-	for _, class := range []evictionClass{{lane: Telemetry}, {lane: Events}} {
+	for _, class := range ageOrder {
 		if _, err := b.evictClass(ev, class, below, math.MaxInt64, limits.spare); err != nil {
 			return err
 		}

@@ -169,15 +169,7 @@ func TestLongLivedEvictedLastUnderPressure(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	used, err := b.store.size()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.opts.Retention.MaxBytes = used / 2
-	ev, err := b.Evict()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := evictWithBudget(t, b, 1, 2)
 	events := ev.Lanes[Events]
 	if events == nil || events.Count == 0 {
 		t.Fatalf("nothing evicted over the budget: %s", ev)
@@ -196,7 +188,7 @@ func TestLongLivedEvictedLastUnderPressure(t *testing.T) {
 	// next pass measures the store as it is.
 	b.unreclaimed = 0
 	b.opts.Retention.MaxBytes = 1
-	ev, err = b.Evict()
+	ev, err := b.Evict()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,22 @@ func openRetention(t *testing.T, clock *fakeClock, r Retention) *Buffer {
 	return b
 }
 
+// evictWithBudget sets the byte budget to num/den of the store's size now
+// and runs one eviction pass.
+func evictWithBudget(t *testing.T, b *Buffer, num, den int64) Eviction {
+	t.Helper()
+	used, err := b.store.size()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.opts.Retention.MaxBytes = used * num / den
+	ev, err := b.Evict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
 // ackAll acknowledges every record of lane up to seq upTo, synced first
 // because Pending returns only durable records.
 func ackAll(t *testing.T, b *Buffer, lane Lane, upTo uint64) {
@@ -78,17 +94,9 @@ func TestEvictOverBudget(t *testing.T) {
 	ackAll(t, b, Telemetry, 2000)
 	ackAll(t, b, Events, 2000)
 
-	used, err := b.store.size()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Evicting down to 90 % of three quarters takes about a third of the
 	// records, fewer than the 1980 uploaded telemetry records.
-	b.opts.Retention.MaxBytes = used * 3 / 4
-	ev, err := b.Evict()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := evictWithBudget(t, b, 3, 4)
 
 	tel := ev.Lanes[Telemetry]
 	if tel == nil || tel.Count == 0 {
@@ -147,16 +155,7 @@ func TestEvictBeforeUploadWhenForced(t *testing.T) {
 	if _, err := b.Append(batch); err != nil {
 		t.Fatal(err)
 	}
-	used, err := b.store.size()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.opts.Retention.MaxBytes = used / 2
-
-	ev, err := b.Evict()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := evictWithBudget(t, b, 1, 2)
 	tel := ev.Lanes[Telemetry]
 	if tel == nil || tel.BeforeUpload == 0 || tel.BeforeUpload != tel.Count {
 		t.Fatalf("eviction = %s; want only telemetry, all counted before upload", ev)

@@ -26,10 +26,6 @@ type store interface {
 	// history returns up to limit records of point from the index, at or
 	// after position from and with a time before end, in index order.
 	history(point string, from historyPos, end int64, limit int) ([]historyItem, error)
-	// pending returns up to limit queued records of lane with a seq of at
-	// most upTo, in seq order, leaving out those for which skip returns
-	// true.
-	pending(lane Lane, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error)
 	// ack removes seqs from lane's queue and returns how many were
 	// queued. Seqs that are not queued are ignored.
 	ack(lane Lane, seqs []uint64) (removed int, err error)
@@ -67,7 +63,9 @@ type store interface {
 	// at or below upTo, the highest seq removed since the last call, can
 	// have become empty, so later ones are not checked.
 	trimStamps(upTo uint64) error
-	// pendingFrom is pending from the first queued seq at or above from.
+	// pendingFrom returns up to limit queued records of lane with a seq
+	// from from to upTo, in seq order, leaving out those for which skip
+	// returns true. A from of 0 reads from the lane's first queued record.
 	pendingFrom(lane Lane, from, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error)
 	// restamp calls apply for each of up to limit queued records of lane
 	// with from <= seq <= to, in seq order, and stores the values it

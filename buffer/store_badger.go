@@ -189,39 +189,6 @@ func (s badgerStore) append(first uint64, entries []Entry, stamp time.Time) erro
 	})
 }
 
-func (s badgerStore) pending(lane Lane, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error) {
-	var out []Record
-	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixQueue, byte(lane)}})
-		defer it.Close()
-		first := true
-		for it.Seek(queueKey(lane, s.low.get(lane))); it.Valid() && len(out) < limit; it.Next() {
-			seq := binary.BigEndian.Uint64(it.Item().Key()[2:])
-			if first {
-				s.low.raise(lane, seq)
-				first = false
-			}
-			if seq > upTo {
-				return nil
-			}
-			if skip != nil && skip(seq) {
-				continue
-			}
-			item, err := txn.Get(recordKey(seq))
-			if err != nil {
-				return fmt.Errorf("record %d queued but not readable: %w", seq, err)
-			}
-			val, err := item.ValueCopy(nil)
-			if err != nil {
-				return fmt.Errorf("read record %d: %w", seq, err)
-			}
-			out = append(out, decodeRecord(seq, val))
-		}
-		return nil
-	})
-	return out, err
-}
-
 func (s badgerStore) ack(lane Lane, seqs []uint64) (removed int, err error) {
 	err = s.db.Update(func(txn *badger.Txn) error {
 		for _, seq := range seqs {

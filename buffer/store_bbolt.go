@@ -158,30 +158,6 @@ func (s bboltStore) append(first uint64, entries []Entry, stamp time.Time) error
 	})
 }
 
-func (s bboltStore) pending(lane Lane, upTo uint64, limit int, skip func(seq uint64) bool) ([]Record, error) {
-	var out []Record
-	err := s.db.View(func(tx *bolt.Tx) error {
-		records := tx.Bucket(bucketRecords)
-		c := tx.Bucket(bucketQueue).Cursor()
-		for k, _ := c.Seek([]byte{byte(lane)}); k != nil && k[0] == byte(lane) && len(out) < limit; k, _ = c.Next() {
-			seq := binary.BigEndian.Uint64(k[1:])
-			if seq > upTo {
-				return nil
-			}
-			if skip != nil && skip(seq) {
-				continue
-			}
-			val := records.Get(seqKey(seq))
-			if val == nil {
-				return fmt.Errorf("record %d queued but not stored", seq)
-			}
-			out = append(out, decodeRecord(seq, bytes.Clone(val)))
-		}
-		return nil
-	})
-	return out, err
-}
-
 func (s bboltStore) ack(lane Lane, seqs []uint64) (removed int, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketQueue).Cursor()

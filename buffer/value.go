@@ -73,7 +73,7 @@ type Record struct {
 
 // validate checks what Append cannot store.
 func (e Entry) validate() error {
-	if e.Lane != Events && e.Lane != Telemetry {
+	if !e.Lane.known() {
 		return fmt.Errorf("%w: unknown lane %d", ErrInvalidEntry, byte(e.Lane))
 	}
 	if len(e.Point) > MaxPointLen {

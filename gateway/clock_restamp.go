@@ -6,24 +6,30 @@ import (
 	"github.com/plantgw/plantgw/record"
 )
 
-// restampRecord returns a stored sample or event with its time moved by
-// shift and its ClockSynced set to synced. It returns ok false for a
-// payload that does not decode, which stays as it is.
+// restampRecord returns a stored sample, event or bulk part with its time
+// moved by shift and its ClockSynced set to synced. It returns ok false
+// for a payload that does not decode, which stays as it is.
 func restampRecord(payload []byte, shift time.Duration, synced bool) (out []byte, ok bool) {
 	d, err := record.Decode(payload)
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, false
-	}
-	if s := d.Sample; s != nil {
+	case d.Sample != nil:
+		s := d.Sample
 		s.Time, s.ClockSynced = s.Time.Add(shift), synced
 		return record.EncodeSample(*s), true
+	case d.Bulk != nil:
+		b := d.Bulk
+		b.Time, b.ClockSynced = b.Time.Add(shift), synced
+		return record.EncodeBulk(*b), true
+	default:
+		e := d.Event
+		e.Time, e.ClockSynced = e.Time.Add(shift), synced
+		return record.EncodeEvent(*e), true
 	}
-	e := d.Event
-	e.Time, e.ClockSynced = e.Time.Add(shift), synced
-	return record.EncodeEvent(*e), true
 }
 
-// recordTime returns the time of a stored sample or event.
+// recordTime returns the time of a stored sample, event or bulk part.
 func recordTime(payload []byte) (time.Time, bool) {
 	d, err := record.Decode(payload)
 	switch {
@@ -31,6 +37,8 @@ func recordTime(payload []byte) (time.Time, bool) {
 		return time.Time{}, false
 	case d.Sample != nil:
 		return d.Sample.Time, true
+	case d.Bulk != nil:
+		return d.Bulk.Time, true
 	default:
 		return d.Event.Time, true
 	}

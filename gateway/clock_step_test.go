@@ -94,6 +94,25 @@ func TestRestampRecordKeepsFields(t *testing.T) {
 			t.Errorf("re-stamped sample = %+v, want %+v", got, want)
 		}
 	}
+	part := record.Bulk{Name: "cam-1", ContentType: "video/mp4", Time: bootTime, Part: 1, Parts: 2, Data: []byte{0, 0xff}}
+	out, ok = restampRecord(record.EncodeBulk(part), shift, true)
+	if !ok {
+		t.Fatal("bulk part not re-stamped")
+	}
+	d, err = record.Decode(out)
+	if err != nil || d.Bulk == nil {
+		t.Fatalf("decode re-stamped bulk part: %v", err)
+	}
+	wantPart := part
+	wantPart.Time, wantPart.ClockSynced = bootTime.Add(shift), true
+	gotPart := *d.Bulk
+	gotPart.Time = gotPart.Time.UTC()
+	if !reflect.DeepEqual(gotPart, wantPart) {
+		t.Errorf("re-stamped bulk part = %+v, want %+v", gotPart, wantPart)
+	}
+	if at, ok := recordTime(record.EncodeBulk(part)); !ok || !at.Equal(bootTime) {
+		t.Errorf("recordTime of a bulk part = %v, %v; want %v", at, ok, bootTime)
+	}
 	if _, ok := restampRecord([]byte("not a record"), shift, true); ok {
 		t.Error("an undecodable payload was re-stamped; want it left as it is")
 	}

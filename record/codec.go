@@ -10,8 +10,8 @@ import (
 // can change without misreading old data.
 const storedVersion = 'j'
 
-// stored is the on-disk form of a sample or an event: compact JSON keys,
-// time in Unix nanoseconds.
+// stored is the on-disk form of a sample, an event or a bulk part:
+// compact JSON keys, time in Unix nanoseconds.
 type stored struct {
 	Kind     string   `json:"k"`
 	Point    string   `json:"p,omitempty"`
@@ -41,6 +41,13 @@ type stored struct {
 	// nanoseconds.
 	Reason string `json:"rs,omitempty"`
 	Until  int64  `json:"u,omitempty"`
+	// Name, ContentType, Part, Parts and Data are a bulk part's fields.
+	// encoding/json writes Data as standard base64.
+	Name        string `json:"n,omitempty"`
+	ContentType string `json:"ct,omitempty"`
+	Part        int    `json:"pn,omitempty"`
+	Parts       int    `json:"pc,omitempty"`
+	Data        []byte `json:"da,omitempty"`
 }
 
 // EncodeSample returns a sample's stored form.
@@ -81,11 +88,12 @@ func marshal(st stored) []byte {
 	return append([]byte{storedVersion}, data...)
 }
 
-// Decoded is a stored record read back: exactly one of Sample and Event is
-// set.
+// Decoded is a stored record read back: exactly one of Sample, Event and
+// Bulk is set.
 type Decoded struct {
 	Sample *Sample
 	Event  *Event
+	Bulk   *Bulk
 }
 
 // Decode parses a stored record.
@@ -125,6 +133,8 @@ func Decode(data []byte) (Decoded, error) {
 			e.Value = *st.Value
 		}
 		return Decoded{Event: e}, nil
+	case "b":
+		return decodeBulk(st, t)
 	}
 	return Decoded{}, fmt.Errorf("decode record: unknown kind %q", st.Kind)
 }

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"testing"
 	"time"
 )
@@ -118,11 +119,21 @@ func FuzzDecode(f *testing.F) {
 	f.Add(EncodeSample(Sample{Point: "p", Value: 1}))
 	f.Add(EncodeSample(Sample{Point: "p", IsText: true, Text: "V2.1.7"}))
 	f.Add(EncodeEvent(Event{Kind: Trip}))
+	f.Add(EncodeBulk(Bulk{Name: "clip", ContentType: "video/mp4", Part: 1, Parts: 2, Data: []byte{0, 0xff}}))
 	f.Add([]byte("j{}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Decode(data)
-		if err == nil && (d.Sample == nil) == (d.Event == nil) {
-			t.Fatalf("decoded %q into %+v; want exactly one of sample and event", data, d)
+		set := 0
+		for _, isSet := range []bool{d.Sample != nil, d.Event != nil, d.Bulk != nil} {
+			if isSet {
+				set++
+			}
+		}
+		if err == nil && set != 1 {
+			t.Fatalf("decoded %q into %+v; want exactly one of sample, event and bulk", data, d)
+		}
+		if err == nil && d.Bulk != nil {
+			checkBulkReencodes(t, *d.Bulk)
 		}
 		if err != nil || d.Sample == nil {
 			return
@@ -136,4 +147,19 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("text %v %q came back as %v %q", s.IsText, s.Text, again.Sample.IsText, again.Sample.Text)
 		}
 	})
+}
+
+// checkBulkReencodes checks that a decoded bulk part encodes and decodes
+// to itself.
+func checkBulkReencodes(t *testing.T, b Bulk) {
+	t.Helper()
+	again, err := Decode(EncodeBulk(b))
+	if err != nil || again.Bulk == nil {
+		t.Fatalf("re-decoding bulk %+v: %v", b, err)
+	}
+	got := *again.Bulk
+	if got.Name != b.Name || got.ContentType != b.ContentType || !got.Time.Equal(b.Time) || got.ClockSynced != b.ClockSynced ||
+		got.Part != b.Part || got.Parts != b.Parts || !bytes.Equal(got.Data, b.Data) {
+		t.Fatalf("bulk %+v came back as %+v", b, got)
+	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/plantgw/plantgw/buffer"
 )
 
-// Batch is one events or telemetry message ready to publish.
+// Batch is one events, telemetry or bulk message ready to publish.
 type Batch struct {
 	Payload []byte
 	Seqs    []uint64

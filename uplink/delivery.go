@@ -18,7 +18,7 @@ const (
 	AckByPlatform
 )
 
-// Compression is the encoding of events and telemetry message bodies.
+// Compression is the encoding of events, telemetry and bulk message bodies.
 type Compression int
 
 const (

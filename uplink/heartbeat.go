@@ -32,6 +32,7 @@ type heartbeatJSON struct {
 type backlogJSON struct {
 	Events    int `json:"events"`
 	Telemetry int `json:"telemetry"`
+	Bulk      int `json:"bulk"`
 }
 
 type devicesJSON struct {
@@ -46,7 +47,7 @@ func (u *Uplink) heartbeat() []byte {
 	msg := heartbeatJSON{V: 1, Format: Format, GatewayID: u.site.GatewayID, EnterpriseCode: u.site.EnterpriseCode,
 		TS: u.opts.Encoder.timestamp(now), ClockSynced: synced, UptimeS: int64(time.Since(processStart) / time.Second),
 		Version: u.opts.Version, LastSeq: st.LastSeq,
-		Backlog: backlogJSON{Events: st.Pending[buffer.Events], Telemetry: st.Pending[buffer.Telemetry]}}
+		Backlog: backlogJSON{Events: st.Pending[buffer.Events], Telemetry: st.Pending[buffer.Telemetry], Bulk: st.Pending[buffer.Bulk]}}
 	if u.opts.Devices != nil {
 		total, lost := u.opts.Devices()
 		msg.Devices = &devicesJSON{Total: total, Lost: lost}

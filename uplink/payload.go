@@ -109,6 +109,12 @@ func (e *Encoder) encodeRecord(r buffer.Record, historical bool) (json.RawMessag
 	if err != nil {
 		return nil, fmt.Errorf("record %d: %w", r.Seq, err)
 	}
+	if err := checkLane(r.Seq, r.Lane, d); err != nil {
+		return nil, err
+	}
+	if d.Bulk != nil {
+		return e.encodeBulk(r.Seq, d.Bulk, historical)
+	}
 	if s := d.Sample; s != nil {
 		info := e.points[s.Point]
 		out := sampleJSON{Seq: r.Seq, Kind: "sample", PointID: s.Point, HazardCode: info.hazardCode, PointCode: info.pointCode,

@@ -208,9 +208,10 @@ func (u *Uplink) expireAcks(p *pumpState) {
 }
 
 // fill publishes queued records until the window is full or nothing
-// waits. Events go before telemetry. Within a lane, live records go
-// first and without a rate limit. Records sent again after an ack
-// timeout and then historical records follow at the backlog rate.
+// waits. Events go before telemetry, and telemetry before bulk. Within a
+// lane, live records go first and without a rate limit. Records sent
+// again after an ack timeout and then historical records follow at the
+// backlog rate.
 func (u *Uplink) fill(s *session, p *pumpState) error {
 	p.heldBack = false
 	for _, lane := range buffer.Lanes {
@@ -229,7 +230,7 @@ func (u *Uplink) fill(s *session, p *pumpState) error {
 
 func (u *Uplink) fillLive(s *session, p *pumpState, lane buffer.Lane) error {
 	for u.flightRoom(p, false) {
-		n := u.recordRoom(p, false)
+		n := u.readLimit(p, lane, false, u.recordRoom(p, false))
 		if n <= 0 {
 			return nil
 		}
@@ -253,7 +254,7 @@ func (u *Uplink) fillLive(s *session, p *pumpState, lane buffer.Lane) error {
 
 func (u *Uplink) fillResends(s *session, p *pumpState, lane buffer.Lane) error {
 	for p.tracker.due[lane] > 0 && u.flightRoom(p, true) {
-		n := p.pacer.allowance(time.Now(), min(u.opts.MQTT.MaxRecords, p.tracker.due[lane]))
+		n := p.pacer.allowance(time.Now(), u.readLimit(p, lane, true, min(u.opts.MQTT.MaxRecords, p.tracker.due[lane])))
 		if n == 0 {
 			p.heldBack = true
 			return nil
@@ -285,7 +286,7 @@ func (u *Uplink) fillResends(s *session, p *pumpState, lane buffer.Lane) error {
 
 func (u *Uplink) fillBacklog(s *session, p *pumpState, lane buffer.Lane) error {
 	for !p.backlogDone[lane] && u.flightRoom(p, true) {
-		room := u.recordRoom(p, true)
+		room := u.readLimit(p, lane, true, u.recordRoom(p, true))
 		if room <= 0 {
 			return nil
 		}
@@ -324,16 +325,19 @@ func (u *Uplink) fillBacklog(s *session, p *pumpState, lane buffer.Lane) error {
 	return nil
 }
 
-// flightRoom reports whether another message may be published. Paced
+// flightRoom reports whether another message may be published.
+func (u *Uplink) flightRoom(p *pumpState, paced bool) bool {
+	return u.messageRoom(p, paced) > 0
+}
+
+// messageRoom returns how many more messages may be published now. Paced
 // messages leave two places of the window to live records, so a slow
 // broker that fills the window with backlog does not hold back new
 // alarms.
-func (u *Uplink) flightRoom(p *pumpState, paced bool) bool {
-	if len(p.flights) >= u.opts.Window {
-		return false
-	}
+func (u *Uplink) messageRoom(p *pumpState, paced bool) int {
+	room := u.opts.Window - len(p.flights)
 	if !paced {
-		return true
+		return room
 	}
 	inFlight := 0
 	for _, f := range p.flights {
@@ -341,7 +345,7 @@ func (u *Uplink) flightRoom(p *pumpState, paced bool) bool {
 			inFlight++
 		}
 	}
-	return inFlight < max(1, u.opts.Window-2)
+	return min(room, max(1, u.opts.Window-2)-inFlight)
 }
 
 // recordRoom returns how many records not yet sent on this connection
@@ -360,14 +364,18 @@ func (u *Uplink) recordRoom(p *pumpState, paced bool) int {
 }
 
 // publish encodes records of one lane into messages within the byte cap
-// and publishes them.
+// and publishes them. Bulk records go one per message.
 func (u *Uplink) publish(s *session, p *pumpState, lane buffer.Lane, recs []buffer.Record, paced bool) error {
 	var compress compressFunc
 	if u.gzip != nil {
 		compress = u.gzip.compress
 	}
 	now := time.Now()
-	batches, skipped, err := u.opts.Encoder.EncodeCapped(recs, s.historicalUpTo, now, u.opts.Delivery.MaxMessageBytes, compress)
+	encode := u.opts.Encoder.EncodeCapped
+	if lane == buffer.Bulk {
+		encode = u.opts.Encoder.EncodeEach
+	}
+	batches, skipped, err := encode(recs, s.historicalUpTo, now, u.opts.Delivery.MaxMessageBytes, compress)
 	if err != nil {
 		return err
 	}
@@ -380,10 +388,7 @@ func (u *Uplink) publish(s *session, p *pumpState, lane buffer.Lane, recs []buff
 		}
 		p.tracker.remove(skipped)
 	}
-	topic := u.topics.telemetry
-	if lane == buffer.Events {
-		topic = u.topics.events
-	}
+	topic := u.topics.forLane(lane)
 	for _, b := range batches {
 		if b.Oversize {
 			u.setState(func(st *State) { st.Oversize++ })

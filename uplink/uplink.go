@@ -116,7 +116,18 @@ type Uplink struct {
 	ackLog, resendLog, oversizeLog rateLimiter
 }
 
-type topics struct{ events, telemetry, status, heartbeat, ack string }
+type topics struct{ events, telemetry, bulk, status, heartbeat, ack string }
+
+// forLane returns the topic of lane's records.
+func (t topics) forLane(lane buffer.Lane) string {
+	switch lane {
+	case buffer.Events:
+		return t.events
+	case buffer.Bulk:
+		return t.bulk
+	}
+	return t.telemetry
+}
 
 // New returns an uplink; Run starts it.
 func New(opts Options, site config.Site) *Uplink {
@@ -138,8 +149,8 @@ func New(opts Options, site config.Site) *Uplink {
 	opts.Delivery = opts.Delivery.withDefaults()
 	base := fmt.Sprintf("%s/%s/%s/", opts.MQTT.TopicPrefix, site.EnterpriseCode, site.GatewayID)
 	u := &Uplink{opts: opts, site: site,
-		topics: topics{events: base + "events", telemetry: base + "telemetry", status: base + "status", heartbeat: base + "heartbeat",
-			ack: base + "ack"},
+		topics: topics{events: base + "events", telemetry: base + "telemetry", bulk: base + "bulk", status: base + "status",
+			heartbeat: base + "heartbeat", ack: base + "ack"},
 		startSeq: opts.BacklogUpTo}
 	if opts.Delivery.Compression == CompressGzip {
 		u.gzip = newGzipper()

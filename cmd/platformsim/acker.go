@@ -31,7 +31,7 @@ type ackRequest struct {
 	seqs  []int64
 }
 
-// acker publishes an ack for every valid events or telemetry message,
+// acker publishes an ack for every valid events, telemetry or bulk message,
 // duplicates included, because a gateway that sends a record again has
 // not received the earlier ack. It merges the seqs per gateway and
 // publishes every ackInterval from one goroutine, which its owner stops

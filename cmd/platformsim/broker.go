@@ -61,7 +61,7 @@ func startBroker(addr, prefix string, recv *receiver, text *localizer, print fun
 		return nil, fmt.Errorf("add listener: %w", err)
 	}
 
-	for i, kind := range []string{topicEvents, topicTelemetry, topicStatus, topicHeartbeat} {
+	for i, kind := range []string{topicEvents, topicTelemetry, topicBulk, topicStatus, topicHeartbeat} {
 		filter := prefix + "/+/+/" + kind
 		handler := func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
 			recv.handle(pk.TopicName, mqttMeta{qos: pk.FixedHeader.Qos, retain: pk.FixedHeader.Retain}, pk.Payload)

@@ -21,6 +21,7 @@ func FuzzValidateMessage(f *testing.F) {
 		remove("hazard_code"), remove("point_code"), remove("level"))))
 	f.Add(uint8(0), gzipped(f, mustJSON(exampleBody(exampleSample()))))
 	f.Add(uint8(1), gzipped(f, mustJSON(exampleBody(exampleEvent()))))
+	f.Add(uint8(4), mustJSON(exampleBody(exampleBulk())))
 
 	// The examples exactly as the document prints them, on every topic.
 	doc, err := os.ReadFile("../../docs/uplink-protocol.md")
@@ -32,12 +33,12 @@ func FuzzValidateMessage(f *testing.F) {
 		f.Fatalf("found %d json examples in the protocol document, want at least 4", len(blocks))
 	}
 	for _, block := range blocks {
-		for kind := range uint8(3) {
+		for kind := range uint8(5) {
 			f.Add(kind, block[1])
 		}
 	}
 
-	kinds := []string{topicTelemetry, topicEvents, topicStatus, topicHeartbeat}
+	kinds := []string{topicTelemetry, topicEvents, topicStatus, topicHeartbeat, topicBulk}
 	f.Fuzz(func(t *testing.T, kindIndex uint8, payload []byte) {
 		kind := kinds[int(kindIndex)%len(kinds)]
 		meta := mqttMeta{qos: 1, retain: kind == topicStatus}
@@ -75,9 +76,9 @@ func FuzzValidateMessage(f *testing.F) {
 		if len(message.records) == 0 {
 			t.Fatal("accepted a message without records")
 		}
-		wantKind := "sample"
-		if kind == topicEvents {
-			wantKind = "event"
+		wantKind := recordKind(kind)
+		if kind == topicBulk && len(message.records) != 1 {
+			t.Fatalf("accepted %d records on the bulk topic", len(message.records))
 		}
 		seen := map[int64]bool{}
 		for _, rec := range message.records {
@@ -85,6 +86,9 @@ func FuzzValidateMessage(f *testing.F) {
 				t.Fatalf("accepted record seq %d kind %q (seen before: %v) on the %s topic", rec.seq, rec.kind, seen[rec.seq], kind)
 			}
 			seen[rec.seq] = true
+			if b := rec.bulk; (b != nil) != (kind == topicBulk) || (b != nil && (b.part < 1 || b.part > b.parts || b.size < 0)) {
+				t.Fatalf("accepted bulk part %+v on the %s topic", b, kind)
+			}
 		}
 	})
 }

@@ -26,7 +26,7 @@ func TestValidateGzipBodies(t *testing.T) {
 		{name: "gzip telemetry", kind: topicTelemetry, meta: qos1, payload: whole},
 		{name: "gzip events", kind: topicEvents, meta: qos1, payload: gzipped(t, mustJSON(exampleBody(exampleEvent())))},
 		{name: "gzip status", kind: topicStatus, meta: mqttMeta{qos: 1, retain: true}, payload: gzipped(t, mustJSON(exampleStatus())),
-			wantErr: "a gzip body is allowed on events and telemetry only"},
+			wantErr: "a gzip body is allowed on events, telemetry and bulk only"},
 		{name: "truncated gzip", kind: topicTelemetry, meta: qos1, payload: whole[:len(whole)-10], wantErr: "not a valid gzip body"},
 		{name: "gzip header only", kind: topicTelemetry, meta: qos1, payload: []byte{0x1f, 0x8b}, wantErr: "not a valid gzip body"},
 		{name: "gzip of invalid JSON", kind: topicTelemetry, meta: qos1, payload: gzipped(t, []byte(`{"v":1`)), wantErr: "not valid JSON"},

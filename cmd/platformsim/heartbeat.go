@@ -7,7 +7,7 @@ import (
 var (
 	heartbeatFields = []string{"v", "format", "gateway_id", "enterprise_code", "ts", "clock_synced", "uptime_s",
 		"version", "last_seq", "backlog", "devices"}
-	backlogFields = []string{"events", "telemetry"}
+	backlogFields = []string{"events", "telemetry", "bulk"}
 	deviceFields  = []string{"total", "lost"}
 )
 
@@ -20,6 +20,10 @@ type heartbeat struct {
 	lastSeq     int64
 	backlogEv   int64
 	backlogTel  int64
+	// backlogBulk is valid when hasBulk is set: gateways without a bulk
+	// lane send no bulk count.
+	backlogBulk int64
+	hasBulk     bool
 	// hasDevices is false when the gateway sent no device summary.
 	hasDevices   bool
 	devicesTotal int64
@@ -69,6 +73,12 @@ func validateHeartbeat(t topic, body object) (*uplinkMessage, *validationError) 
 	if hb.backlogTel, verr = backlog.nonNegativeInteger("telemetry"); verr != nil {
 		return nil, verr
 	}
+	if _, present := backlog.fields["bulk"]; present {
+		if hb.backlogBulk, verr = backlog.nonNegativeInteger("bulk"); verr != nil {
+			return nil, verr
+		}
+		hb.hasBulk = true
+	}
 
 	if _, present := body.fields["devices"]; present {
 		devices, verr := body.requiredObject("devices", deviceFields)
@@ -117,8 +127,14 @@ func (o object) nonNegativeInteger(name string) (int64, *validationError) {
 
 // heartbeatLine formats the line printed for each heartbeat.
 func heartbeatLine(l *localizer, gatewayID string, hb *heartbeat) string {
-	line := l.text("[platform] %s heartbeat: backlog events %s telemetry %s, last seq %s, uptime %s s",
-		displayID(gatewayID), itoa(hb.backlogEv), itoa(hb.backlogTel), itoa(hb.lastSeq), itoa(hb.uptimeS))
+	var line string
+	if hb.hasBulk {
+		line = l.text("[platform] %s heartbeat: backlog events %s telemetry %s bulk %s, last seq %s, uptime %s s",
+			displayID(gatewayID), itoa(hb.backlogEv), itoa(hb.backlogTel), itoa(hb.backlogBulk), itoa(hb.lastSeq), itoa(hb.uptimeS))
+	} else {
+		line = l.text("[platform] %s heartbeat: backlog events %s telemetry %s, last seq %s, uptime %s s",
+			displayID(gatewayID), itoa(hb.backlogEv), itoa(hb.backlogTel), itoa(hb.lastSeq), itoa(hb.uptimeS))
+	}
 	if hb.hasDevices {
 		line += l.text(", devices %s (lost %s)", itoa(hb.devicesTotal), itoa(hb.devicesLost))
 	}

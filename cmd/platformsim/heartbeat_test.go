@@ -22,7 +22,7 @@ func exampleHeartbeat() map[string]any {
 		"v": 1, "format": "platform-json-v1", "gateway_id": testGateway, "enterprise_code": testEnterprise,
 		"ts": "2026-12-04T20:16:00.004+08:00", "clock_synced": true, "uptime_s": 86400,
 		"version": "v1.3.0", "last_seq": 1043,
-		"backlog": map[string]any{"events": 0, "telemetry": 12},
+		"backlog": map[string]any{"events": 0, "telemetry": 12, "bulk": 3},
 		"devices": map[string]any{"total": 8, "lost": 1},
 	}
 }
@@ -32,6 +32,8 @@ func TestValidateHeartbeat(t *testing.T) {
 		{name: "doc heartbeat", kind: topicHeartbeat, meta: qos1, payload: mustJSON(exampleHeartbeat())},
 		{name: "without devices and version", kind: topicHeartbeat, meta: qos1,
 			payload: mustJSON(changed(exampleHeartbeat(), both(remove("devices"), remove("version"))))},
+		{name: "without bulk backlog", kind: topicHeartbeat, meta: qos1,
+			payload: mustJSON(changed(exampleHeartbeat(), set("backlog", map[string]any{"events": 0, "telemetry": 12})))},
 		{name: "retained", kind: topicHeartbeat, meta: mqttMeta{qos: 1, retain: true}, payload: mustJSON(exampleHeartbeat()),
 			wantErr: "heartbeat message is retained"},
 		{name: "QoS 0", kind: topicHeartbeat, meta: mqttMeta{qos: 0}, payload: mustJSON(exampleHeartbeat()), wantErr: "QoS 0"},
@@ -45,6 +47,12 @@ func TestValidateHeartbeat(t *testing.T) {
 		{name: "backlog negative", kind: topicHeartbeat, meta: qos1,
 			payload: mustJSON(changed(exampleHeartbeat(), set("backlog", map[string]any{"events": -1, "telemetry": 1}))),
 			wantErr: "backlog.events: must be 0 or more, got -1"},
+		{name: "bulk backlog negative", kind: topicHeartbeat, meta: qos1,
+			payload: mustJSON(changed(exampleHeartbeat(), set("backlog", map[string]any{"events": 0, "telemetry": 1, "bulk": -2}))),
+			wantErr: "backlog.bulk: must be 0 or more, got -2"},
+		{name: "bulk backlog not a number", kind: topicHeartbeat, meta: qos1,
+			payload: mustJSON(changed(exampleHeartbeat(), set("backlog", map[string]any{"events": 0, "telemetry": 1, "bulk": "3"}))),
+			wantErr: "backlog.bulk: must be an integer"},
 		{name: "more lost than total", kind: topicHeartbeat, meta: qos1,
 			payload: mustJSON(changed(exampleHeartbeat(), set("devices", map[string]any{"total": 2, "lost": 3}))),
 			wantErr: "devices.lost: must be at most total (2), got 3"},
@@ -59,15 +67,15 @@ func TestReceiverPrintsHeartbeat(t *testing.T) {
 	recv, out, _ := newTestReceiver(langEnglish)
 	recv.handle(testTopic(topicHeartbeat).name, qos1, mustJSON(exampleHeartbeat()))
 
-	want := "[platform] gw-demo-01 heartbeat: backlog events 0 telemetry 12, last seq 1043, uptime 86400 s, devices 8 (lost 1), clock synced, version v1.3.0 (at 2026-12-04T20:16:00.004+08:00)"
+	want := "[platform] gw-demo-01 heartbeat: backlog events 0 telemetry 12 bulk 3, last seq 1043, uptime 86400 s, devices 8 (lost 1), clock synced, version v1.3.0 (at 2026-12-04T20:16:00.004+08:00)"
 	if lines := out.take(); len(lines) != 1 || lines[0] != want {
 		t.Errorf("lines = %q, want %q", lines, want)
 	}
 	g := recv.snapshot()[0]
-	if g.Heartbeats != 1 || g.Backlog == nil || g.Backlog.Telemetry != 12 || g.Invalid != 0 {
-		t.Errorf("report = %+v, want 1 heartbeat with a telemetry backlog of 12", g)
+	if g.Heartbeats != 1 || g.Backlog == nil || g.Backlog.Telemetry != 12 || g.Backlog.Bulk != 3 || g.Invalid != 0 {
+		t.Errorf("report = %+v, want 1 heartbeat with a telemetry backlog of 12 and a bulk backlog of 3", g)
 	}
-	if line := summaryLine(newLocalizer(langEnglish), g); !strings.HasSuffix(line, "backlog 12") {
+	if line := summaryLine(newLocalizer(langEnglish), g); !strings.HasSuffix(line, "backlog 15") {
 		t.Errorf("summary line %q does not end with the backlog", line)
 	}
 }
@@ -75,7 +83,7 @@ func TestReceiverPrintsHeartbeat(t *testing.T) {
 func TestReceiverHeartbeatInChinese(t *testing.T) {
 	recv, out, _ := newTestReceiver(langChinese)
 	recv.handle(testTopic(topicHeartbeat).name, qos1, mustJSON(changed(exampleHeartbeat(), both(set("clock_synced", false), remove("devices")))))
-	want := "[平台] gw-demo-01 心跳: 积压 事件 0 遥测 12, 最新 seq 1043, 运行 86400 秒, 时钟未同步, 版本 v1.3.0 (时间 2026-12-04T20:16:00.004+08:00)"
+	want := "[平台] gw-demo-01 心跳: 积压 事件 0 遥测 12 大文件 3, 最新 seq 1043, 运行 86400 秒, 时钟未同步, 版本 v1.3.0 (时间 2026-12-04T20:16:00.004+08:00)"
 	if lines := out.take(); len(lines) != 1 || lines[0] != want {
 		t.Errorf("lines = %q, want %q", lines, want)
 	}
@@ -118,8 +126,8 @@ func TestRunValidatesUplinkHeartbeats(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = up.Run(ctx) })
 
-	waitForOutput(t, sim.stdout, `gw-demo-01 heartbeat: backlog events 0 telemetry 1, last seq 1, uptime \d+ s, devices 4 \(lost 0\)`)
-	waitForOutput(t, sim.stdout, `gw-demo-01 heartbeat: backlog events 0 telemetry 0, last seq 1`)
+	waitForOutput(t, sim.stdout, `gw-demo-01 heartbeat: backlog events 0 telemetry 1 bulk 0, last seq 1, uptime \d+ s, devices 4 \(lost 0\)`)
+	waitForOutput(t, sim.stdout, `gw-demo-01 heartbeat: backlog events 0 telemetry 0 bulk 0, last seq 1`)
 	cancel()
 	wg.Wait()
 	if code := sim.stop(t); code != exitOK {

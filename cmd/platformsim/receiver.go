@@ -29,7 +29,7 @@ type receiver struct {
 	print  func(string)
 	now    func() time.Time
 	// ack, when set, is given the ack topic and the seqs of every valid
-	// events or telemetry message. It must not block.
+	// events, telemetry or bulk message. It must not block.
 	ack func(topic string, seqs []int64)
 
 	mu sync.Mutex
@@ -110,6 +110,10 @@ func (r *receiver) handle(topicName string, meta mqttMeta, payload []byte) {
 		switch {
 		case rec.kind == "event" && slices.Contains(notableEvents, rec.event):
 			r.print(eventLine(r.text, t.gatewayID, rec))
+		case rec.kind == "bulk":
+			if obj := gateway.bulk.track(rec.bulk); obj != nil {
+				r.print(bulkLine(r.text, t.gatewayID, rec, obj))
+			}
 		case gateway.textChanged(rec):
 			r.print(textLine(r.text, t.gatewayID, rec))
 		}

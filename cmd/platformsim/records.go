@@ -6,11 +6,11 @@ import (
 	"strconv"
 )
 
-// record is the part of a valid sample or event record that the tracker
-// counts and the event lines print.
+// record is the part of a valid sample, event or bulk record that the
+// tracker counts and the event lines print.
 type record struct {
 	seq        int64
-	kind       string // "sample" or "event"
+	kind       string // "sample", "event" or "bulk"
 	event      string
 	pointID    string
 	device     string
@@ -20,11 +20,14 @@ type record struct {
 	isText     bool   // a sample whose value is a string: a text point's reading
 	ts         string
 	historical bool
+	// bulk is set for a bulk record only.
+	bulk *bulkPart
 }
 
 var (
 	sampleFields = []string{"seq", "kind", "point_id", "hazard_code", "point_code", "value", "unit",
 		"quality", "cause", "exception_code", "ts", "clock_synced", "historical"}
+	bulkFields  = []string{"seq", "kind", "name", "content_type", "part", "parts", "size", "data", "ts", "clock_synced", "historical"}
 	eventFields = []string{"seq", "kind", "event", "point_id", "hazard_code", "point_code", "device",
 		"output", "level", "interlock", "state", "operator", "reason", "until", "value", "source", "ts", "clock_synced", "historical", "text"}
 
@@ -69,17 +72,23 @@ func validateRecord(item any, path, topicKind, kind string) (record, *validation
 	// Unknown fields are checked after kind, so that a record on the wrong
 	// topic is reported as such and not as a list of unknown fields.
 	allowed := sampleFields
-	if kind == "event" {
+	switch kind {
+	case "event":
 		allowed = eventFields
+	case "bulk":
+		allowed = bulkFields
 	}
 	if verr := rec.rejectUnknown(allowed); verr != nil {
 		return record{}, verr
 	}
 
 	var out record
-	if kind == "event" {
+	switch kind {
+	case "event":
 		out, verr = validateEvent(rec)
-	} else {
+	case "bulk":
+		out, verr = validateBulk(rec)
+	default:
 		out, verr = validateSample(rec)
 	}
 	if verr != nil {

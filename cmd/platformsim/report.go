@@ -38,12 +38,24 @@ type gatewayReport struct {
 	// Backlog is the records waiting in the gateway, from its latest
 	// heartbeat; nil before the first heartbeat.
 	Backlog *backlogReport `json:"backlog,omitempty"`
+
+	// BulkParts counts bulk records, each seq once, and BulkBytes their
+	// data. BulkObjects counts the objects seen by name, and BulkComplete
+	// those whose every part arrived. BulkObjectsTruncated is set when
+	// objects beyond maxBulkObjects were left out of the last two.
+	BulkParts            int64 `json:"bulk_parts"`
+	BulkBytes            int64 `json:"bulk_bytes"`
+	BulkObjects          int64 `json:"bulk_objects"`
+	BulkComplete         int64 `json:"bulk_complete"`
+	BulkObjectsTruncated bool  `json:"bulk_objects_truncated"`
 }
 
-// backlogReport is a heartbeat's backlog per lane.
+// backlogReport is a heartbeat's backlog per lane. Bulk is 0 when the
+// heartbeat has no bulk count.
 type backlogReport struct {
 	Events    int64 `json:"events"`
 	Telemetry int64 `json:"telemetry"`
+	Bulk      int64 `json:"bulk"`
 }
 
 func newGatewayReport(g *gatewayStats) gatewayReport {
@@ -54,7 +66,7 @@ func newGatewayReport(g *gatewayStats) gatewayReport {
 	missing, truncated := g.seqs.missingRanges(maxMissingRanges)
 	var backlog *backlogReport
 	if hb := g.lastHeartbeat; hb != nil {
-		backlog = &backlogReport{Events: hb.backlogEv, Telemetry: hb.backlogTel}
+		backlog = &backlogReport{Events: hb.backlogEv, Telemetry: hb.backlogTel, Bulk: hb.backlogBulk}
 	}
 	return gatewayReport{
 		GatewayID:        g.gatewayID,
@@ -62,7 +74,7 @@ func newGatewayReport(g *gatewayStats) gatewayReport {
 		Status:           status,
 		StatusTS:         g.statusTS,
 		Messages:         g.messages,
-		Records:          g.samples + g.events,
+		Records:          g.samples + g.events + g.bulk.parts,
 		Samples:          g.samples,
 		Events:           g.events,
 		Alarms:           g.alarms,
@@ -80,6 +92,12 @@ func newGatewayReport(g *gatewayStats) gatewayReport {
 		LastInvalidError: g.lastInvalid,
 		Heartbeats:       g.heartbeats,
 		Backlog:          backlog,
+
+		BulkParts:            g.bulk.parts,
+		BulkBytes:            g.bulk.bytes,
+		BulkObjects:          int64(len(g.bulk.objects)),
+		BulkComplete:         g.bulk.complete,
+		BulkObjectsTruncated: g.bulk.truncated,
 	}
 }
 

@@ -48,8 +48,11 @@ func summaryLine(l *localizer, g gatewayReport) string {
 	if g.Historical > 0 {
 		extras = append(extras, l.text("historical %s", itoa(g.Historical)))
 	}
-	if g.Backlog != nil && g.Backlog.Events+g.Backlog.Telemetry > 0 {
-		extras = append(extras, l.text("backlog %s", itoa(g.Backlog.Events+g.Backlog.Telemetry)))
+	if g.BulkParts > 0 {
+		extras = append(extras, l.text("bulk %s parts (%s of %s objects complete)", itoa(g.BulkParts), itoa(g.BulkComplete), itoa(g.BulkObjects)))
+	}
+	if g.Backlog != nil && g.Backlog.Events+g.Backlog.Telemetry+g.Backlog.Bulk > 0 {
+		extras = append(extras, l.text("backlog %s", itoa(g.Backlog.Events+g.Backlog.Telemetry+g.Backlog.Bulk)))
 	}
 	if len(extras) > 0 {
 		line += " " + strings.Join(extras, " ")
@@ -65,8 +68,12 @@ func finalLines(l *localizer, gateways []gatewayReport) []string {
 	}
 	lines := make([]string, 0, len(gateways))
 	for _, g := range gateways {
-		lines = append(lines, l.text("platform summary: gateway %s received %s records, %s alarms, %s trips, %s gaps, %s duplicates, %s invalid",
-			displayID(g.GatewayID), itoa(g.Records), itoa(g.Alarms), itoa(g.Trips), itoa(g.Gaps), itoa(g.Duplicates), itoa(g.Invalid)))
+		line := l.text("platform summary: gateway %s received %s records, %s alarms, %s trips, %s gaps, %s duplicates, %s invalid",
+			displayID(g.GatewayID), itoa(g.Records), itoa(g.Alarms), itoa(g.Trips), itoa(g.Gaps), itoa(g.Duplicates), itoa(g.Invalid))
+		if g.BulkParts > 0 {
+			line += l.text(", bulk %s parts (%s of %s objects complete)", itoa(g.BulkParts), itoa(g.BulkComplete), itoa(g.BulkObjects))
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }

@@ -100,6 +100,7 @@ type gatewayStats struct {
 	duplicates int64
 	// compressed counts valid messages that came with a gzip body.
 	compressed int64
+	bulk       bulkStats
 
 	// texts is the last text received per point, as JSON text, so a
 	// text point is printed only when it changes.
@@ -122,8 +123,12 @@ func (g *gatewayStats) addRecord(rec record) bool {
 	if rec.historical {
 		g.historical++
 	}
-	if rec.kind == "sample" {
+	switch rec.kind {
+	case "sample":
 		g.samples++
+		return true
+	case "bulk":
+		g.bulk.count(rec.bulk)
 		return true
 	}
 

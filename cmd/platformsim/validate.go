@@ -9,6 +9,7 @@ import (
 const (
 	topicEvents    = "events"
 	topicTelemetry = "telemetry"
+	topicBulk      = "bulk"
 	topicStatus    = "status"
 	topicHeartbeat = "heartbeat"
 )
@@ -36,7 +37,7 @@ func parseTopic(prefix, name string) (topic, bool) {
 		return topic{}, false
 	}
 	switch levels[2] {
-	case topicEvents, topicTelemetry, topicStatus, topicHeartbeat:
+	case topicEvents, topicTelemetry, topicBulk, topicStatus, topicHeartbeat:
 	default:
 		return topic{}, false
 	}
@@ -46,8 +47,8 @@ func parseTopic(prefix, name string) (topic, bool) {
 // uplinkMessage contains the parts of a valid message that the tracker counts.
 type uplinkMessage struct {
 	records []record
-	// compressed is set for an events or telemetry message with a gzip
-	// body.
+	// compressed is set for an events, telemetry or bulk message with a
+	// gzip body.
 	compressed bool
 
 	// state and stateTS are set for status messages only.
@@ -87,8 +88,8 @@ func validateMessage(t topic, meta mqttMeta, payload []byte) (*uplinkMessage, *v
 	}
 	compressed := isGzip(payload)
 	if compressed {
-		if t.kind != topicEvents && t.kind != topicTelemetry {
-			return nil, invalidf("", "a gzip body is allowed on events and telemetry only")
+		if t.kind == topicStatus || t.kind == topicHeartbeat {
+			return nil, invalidf("", "a gzip body is allowed on events, telemetry and bulk only")
 		}
 		var verr *validationError
 		if payload, verr = gunzip(payload); verr != nil {
@@ -174,11 +175,11 @@ func validateBody(t topic, body object) (*uplinkMessage, *validationError) {
 	if len(items) == 0 {
 		return nil, invalidf("records", "must contain at least 1 record")
 	}
-
-	kind := "sample"
-	if t.kind == topicEvents {
-		kind = "event"
+	if t.kind == topicBulk && len(items) > 1 {
+		return nil, invalidf("records", "must contain exactly 1 record on the bulk topic, got %s", strconv.Itoa(len(items)))
 	}
+
+	kind := recordKind(t.kind)
 
 	message := &uplinkMessage{records: make([]record, 0, len(items))}
 	firstIndex := make(map[int64]int, len(items))
@@ -195,6 +196,17 @@ func validateBody(t topic, body object) (*uplinkMessage, *validationError) {
 		message.records = append(message.records, rec)
 	}
 	return message, nil
+}
+
+// recordKind returns the record kind that a records topic carries.
+func recordKind(topicKind string) string {
+	switch topicKind {
+	case topicEvents:
+		return "event"
+	case topicBulk:
+		return "bulk"
+	}
+	return "sample"
 }
 
 func checkTopicIDs(t topic, body object) *validationError {
