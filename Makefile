@@ -56,8 +56,8 @@ cross:
 	@for target in arm:7 arm64: amd64:; do \
 		arch=$${target%%:*}; arm=$${target#*:}; \
 		out=$(DIST)/linux-$$arch$${arm:+v$$arm}; mkdir -p $$out; \
-		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out/ ./cmd/gatewayd || exit 1; \
-		printf '%-22s %s bytes\n' "$$out/gatewayd" "$$(stat -c %s $$out/gatewayd)"; \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out/ ./cmd/gatewayd ./cmd/gwctl || exit 1; \
+		for b in gatewayd gwctl; do printf '%-22s %s bytes\n' "$$out/$$b" "$$(stat -c %s $$out/$$b)"; done; \
 	done
 
 # staticcheck is fetched from the module proxy at the pinned version.

@@ -4,7 +4,7 @@ package locale
 // actions, history, the live stream) and the checks of the web config.
 var zhCNWeb = map[string]string{
 	"log in first": "请先登录",
-	"account %s is a %s; this needs a %s account":                               "账户 %s 的角色为%s; 此操作需要%s账户",
+	"account %s has the %s role; this needs the %s role":                        "账户 %s 的角色为%s; 此操作需要%s账户",
 	"request from another site rejected":                                        "已拒绝来自其他网站的请求",
 	"invalid request: %v":                                                       "请求无效: %v",
 	"wrong account name or password":                                            "账户名或密码错误",

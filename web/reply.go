@@ -67,7 +67,7 @@ const (
 // messages are the English formats of each code; locale translates them.
 var messages = map[code]string{
 	codeUnauthorized:   "log in first",
-	codeForbidden:      "account %s is a %s; this needs a %s account",
+	codeForbidden:      "account %s has the %s role; this needs the %s role",
 	codeCrossOrigin:    "request from another site rejected",
 	codeBadRequest:     "invalid request: %v",
 	codeLoginFailed:    "wrong account name or password",

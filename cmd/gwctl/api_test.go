@@ -376,7 +376,7 @@ func TestGwctlForbiddenNamesRoles(t *testing.T) {
 	_, _, errs = runCLI("alarms", "reset")
 	wantContains(t, "viewer resets", errs, "账户 wang 的角色为查看人员; 此操作需要操作员账户")
 	_, _, errs = runCLI("bypass", "set", "--point", "GT-101.conc", "--reason", "x", "--for", "1h", "--lang", "en")
-	wantContains(t, "viewer bypasses in English", errs, "account wang is a viewer", "log in with such an account: gwctl login --user NAME")
+	wantContains(t, "viewer bypasses in English", errs, "account wang has the viewer role; this needs the operator role", "log in with such an account: gwctl login --user NAME")
 }
 
 func TestGwctlLoginErrors(t *testing.T) {
