@@ -39,10 +39,10 @@ func (p plant) EndBypass(point, user string) error {
 
 func (p plant) Status() web.Status {
 	g := p.g
-	now, _ := wallClock()
+	now, synced := wallClock()
 	faults := g.engine.Faults()
 	st := web.Status{Gateway: g.cfg.Site.GatewayID, Time: now, Points: g.live.points(faults), Faults: faults,
-		Timezone: g.cfg.Site.Timezone}
+		Timezone: g.cfg.Site.Timezone, ClockSynced: synced}
 	for _, a := range g.engine.Alarms() {
 		as := web.AlarmStatus{Point: a.Point, Level: string(a.Level), Priority: a.Priority, SetPoint: a.SetPoint,
 			Active: a.Active, Acknowledged: a.Acknowledged}

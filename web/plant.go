@@ -119,10 +119,13 @@ type Status struct {
 	Valves     []ValveStatus     `json:"valves"`
 	// Timezone is the site's IANA time zone, for showing times as the
 	// gateway's console does.
-	Timezone string        `json:"timezone"`
-	Devices  DeviceSummary `json:"devices"`
-	Buffer   BufferStatus  `json:"buffer"`
-	Uplink   UplinkStatus  `json:"uplink"`
+	Timezone string `json:"timezone"`
+	// ClockSynced reports whether the gateway's clock counts as
+	// synchronised (site.clock), so records are not flagged.
+	ClockSynced bool          `json:"clock_synced"`
+	Devices     DeviceSummary `json:"devices"`
+	Buffer      BufferStatus  `json:"buffer"`
+	Uplink      UplinkStatus  `json:"uplink"`
 }
 
 // PointStatus is a point's last reading.

@@ -58,8 +58,13 @@ func printStatus(e *env, st web.Status) {
 	}
 
 	e.printf("devices: %d, in comm loss: %d", st.Devices.Total, st.Devices.Lost)
-	e.printf("buffer: last seq %d, waiting for upload: %d events, %d telemetry", st.Buffer.LastSeq,
-		st.Buffer.Pending["events"], st.Buffer.Pending["telemetry"])
+	e.printf("buffer: last seq %d, waiting for upload: %d events, %d telemetry, %d bulk", st.Buffer.LastSeq,
+		st.Buffer.Pending["events"], st.Buffer.Pending["telemetry"], st.Buffer.Pending["bulk"])
+	if st.ClockSynced {
+		e.printf("clock: synchronised")
+	} else {
+		e.printf("clock: NOT synchronised; records are flagged clock_synced false until NTP (or, with site.clock: rtc, a plausible clock) sets it")
+	}
 	if st.Uplink.Connected {
 		e.printf("platform: connected since %s, %d records sent", clock.dateTime(st.Uplink.Since), st.Uplink.SentRecords)
 	} else {
