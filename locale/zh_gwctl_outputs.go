@@ -64,4 +64,5 @@ var zhCNGwctlOutputs = map[string]string{
 	"account created":                                                      "账户创建",
 	"account removed":                                                      "账户删除",
 	"clock stepped":                                                        "时钟跳变",
+	"account %s has the %s role; an output test needs an installer account": "账户 %s 的角色为%s; 输出测试需要安装人员账户",
 }

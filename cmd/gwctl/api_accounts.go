@@ -41,6 +41,9 @@ func runAccountsAdd(ctx context.Context, e *env, args []string) int {
 		if *name == "" || *role == "" {
 			return usageError("give --name and --role (viewer, operator or installer), such as gwctl accounts add --name liu --role operator")
 		}
+		if _, err := web.ParseRole(*role); err != nil {
+			return usageError("unknown role %q: use viewer, operator or installer", *role)
+		}
 		return nil
 	})
 	if err != nil {

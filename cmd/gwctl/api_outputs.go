@@ -72,6 +72,15 @@ func runOutputsTest(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
+	// An account that may not test sees the rejection, not a plan it
+	// cannot carry out.
+	var me struct{ User, Role string }
+	if err := c.call(ctx, "GET", "/api/me", nil, &me); err != nil {
+		return e.fail(err)
+	}
+	if me.Role != "installer" {
+		return e.fail(failure(nil, "account %s has the %s role; an output test needs an installer account", me.User, roleName(e, me.Role)))
+	}
 	plan, err := planOutputTest(ctx, c, *output, seconds)
 	if err != nil {
 		return e.fail(err)

@@ -222,11 +222,14 @@ func TestGwctlOutputsTestNeedsInstaller(t *testing.T) {
 			t.Fatalf("login: %d %s", code, errs)
 		}
 	})
-	code, _, errs := runCLI("outputs", "test", "--output", "horn", "--yes")
+	code, out, errs := runCLI("outputs", "test", "--output", "horn", "--yes")
 	if code != exitFailure {
 		t.Fatalf("operator's test: exit %d", code)
 	}
-	wantContains(t, "operator's test", errs, "账户 liu 的角色为操作员; 此操作需要安装人员账户")
+	wantContains(t, "operator's test", errs, "账户 liu 的角色为操作员; 输出测试需要安装人员账户")
+	if out != "" {
+		t.Errorf("an operator was shown the test plan:\n%s", out)
+	}
 	if got := g.testsRun(); len(got) != 0 {
 		t.Errorf("an operator started tests %q", got)
 	}
