@@ -137,3 +137,12 @@ func WaitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// WaitConnected waits until the subscriber's connection is open again, for
+// example after a broker restart, so that what a test publishes next goes
+// to a connected client rather than to the broker's queue for an absent
+// session.
+func (s *Subscriber) WaitConnected(t testing.TB, limit time.Duration) {
+	t.Helper()
+	WaitFor(t, limit, "subscriber connected", s.client.IsConnectionOpen)
+}
