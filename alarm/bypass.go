@@ -100,7 +100,7 @@ func (e *Engine) interlocked(point string) bool {
 
 // Tick ends the bypasses and the output test that have expired, raises
 // "failed to close" for valves past their stroke time and checks the HH
-// level switches; the gateway calls it every second.
+// level switches. The gateway calls it every second.
 func (e *Engine) Tick() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -114,19 +114,6 @@ func (e *Engine) Tick() {
 	e.checkSwitches(now, synced)
 	e.expireOutputTest(now, synced)
 	e.update(now, synced, record.SourceAuto)
-}
-
-// Bypassed lists the points under bypass with their expiry.
-func (e *Engine) Bypassed() map[string]time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := map[string]time.Time{}
-	for _, ps := range e.points {
-		if ps.bypass != nil {
-			out[ps.id] = ps.bypass.until
-		}
-	}
-	return out
 }
 
 func (e *Engine) endBypass(ps *pointState, operator string, source record.Source, now time.Time, synced bool, ending string) {
