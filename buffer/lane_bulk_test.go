@@ -62,7 +62,7 @@ func TestBulkPendingAckAndReopen(t *testing.T) {
 	}
 }
 
-// laneRecord is what TestEvictOrderThreeLanes knows of a stored record.
+// laneRecord is the part of a stored record that TestEvictOrderThreeLanes checks.
 type laneRecord struct {
 	class evictionClass
 	bytes int64
@@ -178,10 +178,10 @@ func describeClass(c evictionClass) string {
 
 // TestEvictOrderThreeLanes runs one byte-budget pass for each of several
 // budgets, each on a fresh store of telemetry, bulk and events. Each
-// budget is chosen to end the pass in the middle of one class, and the
-// pass must remove every record of the classes before it in the order
-// telemetry, bulk, events (uploaded before queued in each lane), the
-// oldest of that class, and nothing else.
+// budget ends the pass in the middle of one class. The pass must remove
+// every record of the classes before it, in the order telemetry, bulk,
+// events (uploaded before queued in each lane), then the oldest records
+// of that class, and nothing else.
 func TestEvictOrderThreeLanes(t *testing.T) {
 	for boundary, class := range wantSpaceOrder[:6] {
 		t.Run(describeClass(class), func(t *testing.T) {

@@ -73,7 +73,7 @@ type Event struct {
 	// the planned end of an output test.
 	Reason string    `json:"reason,omitempty"`
 	Until  time.Time `json:"until,omitzero"`
-	// Cause is why a device's communication was lost, and Code the
+	// Cause is the reason a device's communication was lost, and Code the
 	// exception code of a TCP-to-RTU gateway.
 	Cause string `json:"cause,omitempty"`
 	Code  int    `json:"code,omitempty"`

@@ -12,8 +12,8 @@ import (
 // translates both alike. Times are in the site's time zone.
 //
 // NOTE: describe repeats the cases of the console's describe, because
-// gwctl does not link the gateway package; a new console line needs its
-// case here too, or gwctl prints the event as the fallback line.
+// gwctl does not link the gateway package. A new console line needs its
+// case here too, else gwctl prints the event as the fallback line.
 type eventView struct {
 	e     *env
 	clock siteClock

@@ -67,8 +67,8 @@ var envReference = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}`
 
 // stateDirEnvHint returns a line naming the environment variables that the
 // config file at path writes the web state directory with, and their values
-// here, so that an installer sees why gwctl may look elsewhere than
-// gatewayd. It returns "" when the directory depends on no variable.
+// here. It explains to an installer why gwctl may look in another
+// directory than gatewayd. It returns "" when the directory depends on no variable.
 func stateDirEnvHint(e *env, path string) string {
 	key, raw := stateDirSource(path)
 	refs := envReference.FindAllStringSubmatch(raw, -1)
